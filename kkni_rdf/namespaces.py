@@ -1,0 +1,77 @@
+"""Every namespace and prefix binding the project uses, in one place.
+
+The ontology's own terms live under a fixed namespace (``KKNI``); the shapes
+have theirs (``KSH``), apart from the ontology. Data IRIs are minted under a
+configurable base (``DEFAULT_BASE`` unless told otherwise); see ``kkni_rdf.iris``.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+
+DEFAULT_BASE = "https://w3id.org/kkni/"
+
+#: The ontology's terms (classes and properties). Fixed: never rebased.
+KKNI = Namespace("https://w3id.org/kkni/ontology#")
+#: The ontology document itself.
+KKNI_ONTOLOGY = "https://w3id.org/kkni/ontology"
+#: SHACL shapes and rule ids, apart from the ontology's terms.
+KSH = Namespace("https://w3id.org/kkni/shapes#")
+KKNI_SHAPES = "https://w3id.org/kkni/shapes"
+
+# Vocabularies the ontology aligns with (never imported).
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ESCO = Namespace("http://data.europa.eu/esco/model#")
+ELM = Namespace("http://data.europa.eu/snb/model/elm/")
+CTDL = Namespace("https://purl.org/ctdl/terms/")
+SCHEMA = Namespace("https://schema.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+#: Prefix bindings for every serialisation and every query the project writes.
+PREFIXES: dict[str, str] = {
+    "kkni": str(KKNI),
+    "ksh": str(KSH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "sh": str(SH),
+    "eli": str(ELI),
+    "esco": str(ESCO),
+    "elm": str(ELM),
+    "ceterms": str(CTDL),
+    "schema": str(SCHEMA),
+    "void": str(VOID),
+    "sd": str(SD),
+    "prov": str(PROV),
+    "vann": str(VANN),
+}
+
+
+def data_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for the data IRIs minted under ``base`` (see ``kkni_rdf.iris``)."""
+    return {
+        "act": f"{base}act/",
+        "qual": f"{base}qualification/",
+        "unit": f"{base}unit/",
+        "group": f"{base}group/",
+        "level": f"{base}level/",
+    }
+
+
+def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
+    """Bind the project's prefixes on ``graph`` (replacing rdflib's defaults)."""
+    for prefix, iri in {**PREFIXES, **data_prefixes(base)}.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph
+
+
+def sparql_prologue(base: str = DEFAULT_BASE) -> str:
+    """``PREFIX`` lines for every project prefix, for queries built in code."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {**PREFIXES, **data_prefixes(base)}.items())

@@ -1,0 +1,140 @@
+"""The embedded Oxigraph store: the ontology and the decrees' graphs, each in a named graph.
+
+Queries see the union of the named graphs as their default graph. Query errors are
+turned into ``QueryError`` with the line and column Oxigraph reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kkni_rdf.iris import Iris
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, KKNI_ONTOLOGY, KSH, PREFIXES, data_prefixes
+from kkni_rdf.resources import ontology_files, served_data_files
+
+ONTOLOGY_GRAPH = "ontology"
+
+
+class QueryError(ValueError):
+    """A query the engine cannot parse or run, with where the problem is."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"{message}{where}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"error": "malformed query", "message": self.message, "line": self.line, "column": self.column}
+
+
+_ORACLE_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+
+
+def query_error(exc: SyntaxError) -> QueryError:
+    """A readable ``QueryError`` from Oxigraph's ``SyntaxError``."""
+    text = str(exc)
+    m = _ORACLE_POSITION.match(text)
+    if not m:
+        return QueryError(text)
+    line, column, detail = int(m[1]), int(m[2]), m[3]
+    if "Prefix not found" in detail:
+        detail = "undeclared prefix (add a PREFIX line for it)"
+    elif detail.startswith("expected one of "):
+        options = [o.strip() for o in detail[len("expected one of ") :].split(",") if o.strip() and "'" not in o]
+        detail = "unexpected text; expected " + ", ".join(options[:8]) if options else "unexpected text"
+    return QueryError(f"syntax error: {detail}", line, column)
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    path: Path
+    graph: str  # the named graph IRI it is loaded into
+
+
+def default_graph_files(base: str = DEFAULT_BASE) -> list[GraphFile]:
+    """The files the store serves, and the named graph each goes into.
+
+    ``ontology/*.ttl`` go into ``graph/ontology``; each ``data/**/*.ttl`` into the graph named
+    by its path under ``data/`` (``data/kepmenaker-3-2021.ttl`` → ``graph/kepmenaker-3-2021``,
+    ``data/findings/kepmenaker-3-2021.ttl`` → ``graph/findings/kepmenaker-3-2021``). Users'
+    examples, sources and curated inputs under ``data/`` are not served.
+    """
+    iris = Iris(base)
+    files = [GraphFile(p, str(iris.graph(ONTOLOGY_GRAPH))) for p in ontology_files()]
+    files += [GraphFile(p, str(iris.graph(name))) for name, p in served_data_files()]
+    return files
+
+
+def rebase_term(term: ox.NamedNode, base: str) -> ox.NamedNode:
+    """Move a data IRI minted under the default base to ``base`` (ontology/shape terms stay)."""
+    value = term.value
+    if value.startswith(DEFAULT_BASE) and not value.startswith((KKNI_ONTOLOGY, str(KSH).rstrip("#"))):
+        return ox.NamedNode(base + value[len(DEFAULT_BASE) :])
+    return term
+
+
+def _rebased(quads: Iterable[ox.Quad], base: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    for q in quads:
+        s, p, o = q.subject, q.predicate, q.object
+        yield ox.Quad(
+            rebase_term(s, base) if isinstance(s, ox.NamedNode) else s,
+            p,
+            rebase_term(o, base) if isinstance(o, ox.NamedNode) else o,
+            graph,
+        )
+
+
+class KkniStore:
+    """An Oxigraph store holding the project's graphs."""
+
+    def __init__(self, base: str = DEFAULT_BASE, store: ox.Store | None = None) -> None:
+        self.base = base
+        self.store = store if store is not None else ox.Store()
+
+    @classmethod
+    def load_default(cls, base: str = DEFAULT_BASE) -> KkniStore:
+        """The ontology and every built decree in ``data/``."""
+        kstore = cls(base)
+        for f in default_graph_files(base):
+            kstore.load_file(f.path, f.graph)
+        return kstore
+
+    def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
+        with path.open("rb") as f:
+            self.load_bytes(f.read(), graph, fmt, base_iri=path.as_uri())
+
+    def load_bytes(self, data: bytes, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, base_iri: str | None = None) -> None:
+        target = ox.NamedNode(graph)
+        if self.base == DEFAULT_BASE:
+            self.store.load(data, format=fmt, base_iri=base_iri, to_graph=target)
+        else:
+            self.store.extend(_rebased(ox.parse(data, format=fmt, base_iri=base_iri), self.base, target))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query with the union of the named graphs as default graph."""
+        kwargs.setdefault("use_default_graph_as_union", True)
+        try:
+            return self.store.query(text, prefixes=default_prefixes(self.base), **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise query_error(exc) from None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes a query may use without declaring them."""
+    return {**PREFIXES, **data_prefixes(base)}
+
+
+__all__ = ["KKNI", "GraphFile", "KkniStore", "QueryError", "default_graph_files", "default_prefixes", "query_error"]
