@@ -1,0 +1,111 @@
+"""`kkni build` and `kkni query`, run in-process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from kkni_rdf.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_query_csv_prints_fourteen_rows(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["query", str(root / "queries" / "qualifications.rq"), "--format", "csv"], capsys)
+    assert code == 0, err
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == [
+        "qualification",
+        "code",
+        "level",
+        "group",
+        "requiredTotal",
+        "requiredCore",
+        "requiredElective",
+        "listedCore",
+        "listedElective",
+        "jobRoles",
+    ]
+    assert len(table) == 15
+    assert table[1][1:] == ["N78SPS02", "3", "Instruktur", "9", "5", "4", "5", "6", "5"]
+
+
+def test_query_table_tsv_and_json(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rq = str(root / "queries" / "prerequisites.rq")
+    code, out, _ = run(["query", rq], capsys)
+    assert code == 0 and out.splitlines()[0].split() == ["qualification", "unitCode", "requiredUnitCode"]
+    assert out.rstrip().endswith("(117 rows)")
+    code, out, _ = run(["query", rq, "--format", "tsv"], capsys)
+    assert code == 0 and out.splitlines()[0] == "?qualification\t?unitCode\t?requiredUnitCode" and len(out.splitlines()) == 118
+    code, out, _ = run(["query", rq, "--format", "json"], capsys)
+    assert code == 0 and len(json.loads(out)["results"]["bindings"]) == 117
+
+
+def test_query_text_and_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(["query", "--query", "ASK { ?q a kkni:Qualification }"], capsys)
+    assert (code, out) == (0, "true\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT (COUNT(*) AS ?n) WHERE { ?q a kkni:Qualification }"))
+    code, out, _ = run(["query", "-", "--format", "csv"], capsys)
+    assert (code, out.split()) == (0, ["n", "14"])
+
+
+def test_construct_prints_turtle(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["query", "--query", "CONSTRUCT { ?q a kkni:Qualification } WHERE { ?q a kkni:Qualification }"], capsys)
+    assert code == 0 and out.count("kkni:Qualification") == 14
+
+
+def test_malformed_query_is_a_usage_error_with_line_and_column(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["query", "--query", "SELECT ?x WHERE {\n  ?x ?y }"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("kkni: error: malformed query: syntax error") and "line 2, column " in err
+    assert "Traceback" not in err
+
+
+def test_undeclared_prefix_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["query", "--query", "SELECT * WHERE { ?s nope:p ?o }"], capsys)
+    assert code == 2 and "undeclared prefix" in err and "line 1, column" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["query", "/nonexistent/q.rq"], "no such query file"),
+        (["query"], "give a query file"),
+        (["query", "x.rq", "--query", "ASK {}"], "not both"),
+        (["build", "/nonexistent/decree.txt"], "no such decree text"),
+    ],
+)
+def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(argv, capsys)
+    assert code == 2 and message in err
+
+
+def test_build_writes_into_a_folder(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["build", str(root / "data" / "source" / "kepmenaker-3-2021.txt"), "--out", str(tmp_path)], capsys)
+    assert code == 0 and "14 qualifications, 372 unit rows, 117 prerequisites" in out
+    assert (tmp_path / "kepmenaker-3-2021.ttl").read_bytes() == (root / "data" / "kepmenaker-3-2021.ttl").read_bytes()
+
+
+def test_build_reports_unreadable_text_with_its_line(source_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text(source_text.replace("KOMPETENSI PILIHAN", "KOMPETENSI LAIN", 1), encoding="utf-8")
+    code, _, err = run(["build", str(bad), "--out", str(tmp_path / "out")], capsys)
+    assert code == 2
+    assert err.startswith("kkni: error: cannot read the decree: bad.txt:")
+    assert not (tmp_path / "out" / "kepmenaker-3-2021.ttl").exists()  # nothing partial is written
+
+
+def test_build_reports_non_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Keputusan Menteri \xe9".encode("latin-1"))
+    code, _, err = run(["build", str(bad), "--out", str(tmp_path)], capsys)
+    assert code == 2 and "not UTF-8" in err
