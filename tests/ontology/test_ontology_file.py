@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "kkni.ttl"
 MODEL = ROOT / "docs" / "model.md"
 TRANSLATIONS = ROOT / "data" / "curated" / "translations-en.csv"
