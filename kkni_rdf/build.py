@@ -3,23 +3,33 @@
 The graph says what the decree prints: where the decree is inconsistent, the graph keeps
 what it says (the shapes report it). Our English labels come from a curated file
 (``data/curated/translations-en.csv``) and are marked as unofficial translations.
+
+The builder emits Oxigraph terms directly and Oxigraph's Turtle serialiser writes them,
+sorted (subject, then ``rdf:type`` first and the other predicates, then object), so that the
+same decree gives the same bytes and a national set of decrees builds in seconds. An rdflib
+``Graph`` of the result is made only when asked for (``BuildResult.graph``).
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
 
 from kkni_rdf import __version__
 from kkni_rdf.decree import ASPECTS, DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode, parse_decree_file
-from kkni_rdf.iris import Iris, child
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, PROV, VOID, bind_prefixes
+from kkni_rdf.iris import Iris
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, PREFIXES, PROV, VOID, bind_prefixes, data_prefixes
 
 ID = "id"
 EN = "en"
@@ -62,9 +72,156 @@ class Translations:
 
 @dataclass
 class BuildResult:
-    graph: Graph
+    """A decree's triples (sorted, without duplicates), the decree, and the labels we lack."""
+
+    triples: list[ox.Triple]
     decree: Decree
     missing_translations: list[tuple[str, str]]
+    base: str = DEFAULT_BASE
+
+    @property
+    def triple_count(self) -> int:
+        return len(self.triples)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib ``Graph`` (made on first use), with the project's prefixes."""
+        g = bind_prefixes(Graph(), self.base)
+        for t in self.triples:
+            g.add((_rdflib_term(t.subject), URIRef(t.predicate.value), _rdflib_term(t.object)))
+        return g
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _rdflib_term(term: object) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"not an RDF term for a triple: {term!r}")
+
+
+def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term for a triple: {term!r}")
+
+
+class _SortedTriples(list[ox.Triple]):
+    """Triples already without duplicates and sorted by ``_Triples``."""
+
+
+_RDF_TYPE = str(RDF.type)
+_XSD_INTEGER = str(XSD.integer)
+
+
+class _Triples:
+    """Triples without duplicates, each under a key that sorts them the way the file shows them.
+
+    Keys are plain strings, compared in C: the subject (blank nodes last), the predicate
+    (``rdf:type`` first), then the object (IRIs, blank nodes, then literals by value).
+    """
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, tuple[str, ox.NamedNode]] = {}
+        self.items: dict[tuple[str, str, str], ox.Triple] = {}
+
+    def node(self, iri: str) -> tuple[str, ox.NamedNode]:
+        """The IRI as a plain ``str`` (rdflib's ``URIRef`` neither equals nor sorts like one) and its node."""
+        entry = self.nodes.get(iri)
+        if entry is None:
+            plain = str.__str__(iri)
+            entry = self.nodes[iri] = (plain, ox.NamedNode(plain))
+        return entry
+
+    def _key(self, s: str | ox.BlankNode, p: str) -> tuple[str, ox.NamedNode | ox.BlankNode, str, ox.NamedNode]:
+        pkey, pnode = self.node(p)
+        if isinstance(s, ox.BlankNode):
+            return "\uffff" + s.value, s, pkey, pnode
+        skey, snode = self.node(s)
+        return skey, snode, ("" if pkey == _RDF_TYPE else pkey), pnode
+
+    def iri(self, s: str | ox.BlankNode, p: str, o: str | ox.BlankNode) -> None:
+        skey, sterm, pkey, pnode = self._key(s, p)
+        oterm: ox.NamedNode | ox.BlankNode
+        if isinstance(o, ox.BlankNode):
+            okey, oterm = "1" + o.value, o
+        else:
+            iri, oterm = self.node(o)
+            okey = "0" + iri
+        key = (skey, pkey, okey)
+        if key not in self.items:
+            self.items[key] = ox.Triple(sterm, pnode, oterm)
+
+    def literal(self, s: str | ox.BlankNode, p: str, value: str, lang: str | None = None, datatype: str | None = None) -> None:
+        skey, sterm, pkey, pnode = self._key(s, p)
+        okey = f"2{value}\x00@{lang}" if lang else f"2{value}\x00^{datatype or ''}"
+        key = (skey, pkey, okey)
+        if key not in self.items:
+            if lang:
+                lit = ox.Literal(value, language=lang)
+            elif datatype:
+                lit = ox.Literal(value, datatype=self.node(datatype)[1])
+            else:
+                lit = ox.Literal(value)
+            self.items[key] = ox.Triple(sterm, pnode, lit)
+
+    def add_term(self, s: object, p: object, o: object) -> None:
+        """Add a triple of rdflib or Oxigraph terms (the slow path, for graphs made elsewhere)."""
+        subject, obj = _ox_term(s), _ox_term(o)
+        sub: str | ox.BlankNode = subject if isinstance(subject, ox.BlankNode) else subject.value
+        pred = _ox_term(p).value
+        if isinstance(obj, ox.Literal):
+            dt = obj.datatype.value
+            self.literal(sub, pred, obj.value, obj.language, None if obj.language or dt == _XSD_STRING else dt)
+        else:
+            self.iri(sub, pred, obj if isinstance(obj, ox.BlankNode) else obj.value)
+
+    def sorted(self) -> _SortedTriples:
+        return _SortedTriples(t for _, t in sorted(self.items.items(), key=lambda kv: kv[0]))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class _Terms:
+    """A namespace's terms as plain strings, made once (``_KKNI.decree``): rdflib's ``Namespace``
+    makes a new ``URIRef`` on every attribute access, which is most of the cost of a big build."""
+
+    def __init__(self, namespace: Namespace | type[DefinedNamespace]) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = str.__str__(self._namespace[name])
+        setattr(self, name, value)
+        return value
+
+
+_KKNI, _RDF, _RDFS, _SKOS, _DCTERMS, _OWL, _VOID, _PROV, _XSD = (
+    _Terms(ns) for ns in (KKNI, RDF, RDFS, SKOS, DCTERMS, OWL, VOID, PROV, XSD)
+)
+
+
+def _child(parent: str, *parts: object) -> str:
+    """``iris.child`` as a plain string (see ``_Terms``)."""
+    return "/".join([parent, *(str(p) for p in parts)])
 
 
 class _Builder:
@@ -72,134 +229,143 @@ class _Builder:
         self.d = decree
         self.iris = iris
         self.tr = translations
-        self.g = bind_prefixes(Graph(), iris.base)
+        self.t = _Triples()
         self.missing: list[tuple[str, str]] = []
         self.decree_iri = iris.act(decree.slug)
 
     # -- helpers
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | BNode) -> None:
-        self.g.add((s, p, o))
+    def add(self, s: str | ox.BlankNode, p: str, o: str | ox.BlankNode | Literal) -> None:
+        if isinstance(o, Literal):
+            self.t.literal(s, p, str(o), o.language, str(o.datatype) if o.datatype is not None else None)
+        else:
+            self.t.iri(s, p, o)
 
-    def text(self, s: URIRef, p: URIRef, value: str, lang: str = ID) -> None:
-        self.add(s, p, Literal(value, lang=lang))
+    def text(self, s: str, p: str, value: str, lang: str = ID) -> None:
+        self.t.literal(s, p, value, lang)
 
-    def integer(self, s: URIRef, p: URIRef, value: int) -> None:
-        self.add(s, p, Literal(value, datatype=XSD.integer))
+    def integer(self, s: str, p: str, value: int) -> None:
+        self.t.literal(s, p, str(value), datatype=_XSD_INTEGER)
 
-    def string(self, s: URIRef, p: URIRef, value: str) -> None:
-        self.add(s, p, Literal(value))
+    def typed(self, s: str, p: str, value: str, datatype: str) -> None:
+        self.t.literal(s, p, value, datatype=datatype)
 
-    def english(self, s: URIRef, kind: str, key: str) -> None:
+    def string(self, s: str, p: str, value: str) -> None:
+        self.t.literal(s, p, value)
+
+    def english(self, s: str, kind: str, key: str) -> None:
         label = self.tr.get(kind, key)
         if label is None:
             self.missing.append((kind, key))
             return
-        self.text(s, RDFS.label, label, EN)
-        self.add(s, SKOS.editorialNote, UNOFFICIAL_NOTE)
-        self.add(s, SKOS.editorialNote, UNOFFICIAL_NOTE_ID)
+        self.text(s, _RDFS.label, label, EN)
+        self.add(s, _SKOS.editorialNote, UNOFFICIAL_NOTE)
+        self.add(s, _SKOS.editorialNote, UNOFFICIAL_NOTE_ID)
 
     # -- the parts
-    def build(self) -> Graph:
+    def build(self) -> _Triples:
         self.decree_metadata()
         self.levels_and_aspects()
         units = self.units()
         for q in self.d.qualifications:
             self.qualification(q, units)
         self.dataset()
-        return self.g
+        return self.t
 
-    def act(self, cite: LegalCitation) -> URIRef:
+    def act(self, cite: LegalCitation) -> str:
         iri = self.iris.act(cite.slug)
-        self.add(iri, RDF.type, KKNI.LegalAct)
-        self.string(iri, KKNI.actType, cite.act_type)
-        self.integer(iri, KKNI.actNumber, cite.number)
-        self.integer(iri, KKNI.actYear, cite.year)
-        self.text(iri, DCTERMS.title, cite.title)
-        self.text(iri, RDFS.label, f"{cite.act_type} Nomor {cite.number} Tahun {cite.year}")
-        self.text(iri, KKNI.citation, cite.citation)
+        self.add(iri, _RDF.type, _KKNI.LegalAct)
+        self.string(iri, _KKNI.actType, cite.act_type)
+        self.integer(iri, _KKNI.actNumber, cite.number)
+        self.integer(iri, _KKNI.actYear, cite.year)
+        self.text(iri, _DCTERMS.title, cite.title)
+        self.text(iri, _RDFS.label, f"{cite.act_type} Nomor {cite.number} Tahun {cite.year}")
+        self.text(iri, _KKNI.citation, cite.citation)
         return iri
 
     def decree_metadata(self) -> None:
         d, s = self.d, self.decree_iri
-        self.add(s, RDF.type, KKNI.Decree)
-        self.add(s, RDF.type, KKNI.LegalAct)
-        self.string(s, KKNI.actType, d.act_type)
-        self.integer(s, KKNI.actNumber, d.number)
-        self.integer(s, KKNI.actYear, d.year)
-        self.text(s, DCTERMS.title, d.title)
-        self.text(s, RDFS.label, f"{d.act_type} Nomor {d.number} Tahun {d.year}")
-        self.text(s, RDFS.label, f"Decree of the Minister of Manpower No. {d.number} of {d.year}", EN)
-        self.add(s, KKNI.dateEnacted, Literal(d.date_enacted.isoformat(), datatype=XSD.date))
-        self.add(s, KKNI.dateInForce, Literal(d.date_in_force.isoformat(), datatype=XSD.date))
-        self.integer(s, KKNI.inForceAfterMonths, d.in_force_after_months)
-        self.string(s, KKNI.placeEnacted, d.place)
-        self.string(s, KKNI.signatory, d.signatory)
+        self.add(s, _RDF.type, _KKNI.Decree)
+        self.add(s, _RDF.type, _KKNI.LegalAct)
+        self.string(s, _KKNI.actType, d.act_type)
+        self.integer(s, _KKNI.actNumber, d.number)
+        self.integer(s, _KKNI.actYear, d.year)
+        self.text(s, _DCTERMS.title, d.title)
+        self.text(s, _RDFS.label, f"{d.act_type} Nomor {d.number} Tahun {d.year}")
+        self.text(s, _RDFS.label, f"Decree of the Minister of Manpower No. {d.number} of {d.year}", EN)
+        self.typed(s, _KKNI.dateEnacted, d.date_enacted.isoformat(), _XSD.date)
+        self.typed(s, _KKNI.dateInForce, d.date_in_force.isoformat(), _XSD.date)
+        self.integer(s, _KKNI.inForceAfterMonths, d.in_force_after_months)
+        self.string(s, _KKNI.placeEnacted, d.place)
+        self.string(s, _KKNI.signatory, d.signatory)
         if d.review_years:
-            self.add(s, KKNI.reviewInterval, Literal(f"P{d.review_years}Y", datatype=XSD.duration))
+            self.typed(s, _KKNI.reviewInterval, f"P{d.review_years}Y", _XSD.duration)
         if d.implements:
-            self.text(s, KKNI.implements, d.implements)
+            self.text(s, _KKNI.implements, d.implements)
         if d.revokes:
-            self.add(s, KKNI.revokes, self.act(d.revokes))
+            self.add(s, _KKNI.revokes, self.act(d.revokes))
         bases = [self.act(b) for b in d.legal_bases]
         for b in bases:
-            self.add(s, KKNI.legalBasis, b)
+            self.add(s, _KKNI.legalBasis, b)
         if bases:
-            head = BNode(f"legalbases-{d.slug}")
-            Collection(self.g, head, list(bases))
-            self.add(s, KKNI.legalBasisList, head)
+            # an rdf:List with stable blank-node labels (the same decree gives the same bytes)
+            cells = [ox.BlankNode(f"legalbases-{d.slug}-{n}") for n in range(1, len(bases) + 1)]
+            for n, (cell, b) in enumerate(zip(cells, bases, strict=True)):
+                self.add(cell, _RDF.first, b)
+                self.add(cell, _RDF.rest, cells[n + 1] if n + 1 < len(cells) else _RDF.nil)
+            self.add(s, _KKNI.legalBasisList, cells[0])
         for word, text, line in d.diktums:
             dk = self.iris.diktum(d.slug, word)
-            self.add(s, KKNI.hasDiktum, dk)
-            self.add(dk, RDF.type, KKNI.Diktum)
-            self.integer(dk, KKNI.ordinal, DIKTUM_ORDINALS.index(word) + 1)
-            self.text(dk, RDFS.label, f"Diktum {word}")
-            self.text(dk, KKNI.text, text)
-            self.integer(dk, KKNI.sourceLine, line)
+            self.add(s, _KKNI.hasDiktum, dk)
+            self.add(dk, _RDF.type, _KKNI.Diktum)
+            self.integer(dk, _KKNI.ordinal, DIKTUM_ORDINALS.index(word) + 1)
+            self.text(dk, _RDFS.label, f"Diktum {word}")
+            self.text(dk, _KKNI.text, text)
+            self.integer(dk, _KKNI.sourceLine, line)
         field_slug = "-".join(d.field_name.lower().split())
         f = self.iris.field(field_slug)
-        self.add(s, KKNI.field, f)
-        self.add(f, RDF.type, KKNI.Field)
-        self.text(f, RDFS.label, f"Bidang {d.field_name}")
+        self.add(s, _KKNI.field, f)
+        self.add(f, _RDF.type, _KKNI.Field)
+        self.text(f, _RDFS.label, f"Bidang {d.field_name}")
         self.english(f, "field", field_slug)
-        self.string(s, KKNI.sourceDocument, d.source_name)
+        self.string(s, _KKNI.sourceDocument, d.source_name)
 
     def levels_and_aspects(self) -> None:
         scheme = self.iris.level_scheme()
-        self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.text(scheme, RDFS.label, "Jenjang Kualifikasi KKNI")
-        self.text(scheme, RDFS.label, "KKNI qualification levels", EN)
-        self.text(scheme, SKOS.definition, "Sembilan jenjang Kerangka Kualifikasi Nasional Indonesia (Perpres 8/2012).")
+        self.add(scheme, _RDF.type, _SKOS.ConceptScheme)
+        self.text(scheme, _RDFS.label, "Jenjang Kualifikasi KKNI")
+        self.text(scheme, _RDFS.label, "KKNI qualification levels", EN)
+        self.text(scheme, _SKOS.definition, "Sembilan jenjang Kerangka Kualifikasi Nasional Indonesia (Perpres 8/2012).")
         self.text(
             scheme,
-            SKOS.definition,
+            _SKOS.definition,
             "The nine levels of the Indonesian National Qualifications Framework (Presidential Regulation 8/2012).",
             EN,
         )
         for n in range(1, 10):
             lv = self.iris.level(n)
-            self.add(lv, RDF.type, KKNI.Level)
-            self.add(lv, RDF.type, SKOS.Concept)
-            self.add(lv, SKOS.inScheme, scheme)
-            self.add(scheme, SKOS.hasTopConcept, lv)
-            self.add(lv, SKOS.notation, Literal(str(n)))
-            self.integer(lv, KKNI.levelNumber, n)
-            self.text(lv, RDFS.label, f"Jenjang {n}")
+            self.add(lv, _RDF.type, _KKNI.Level)
+            self.add(lv, _RDF.type, _SKOS.Concept)
+            self.add(lv, _SKOS.inScheme, scheme)
+            self.add(scheme, _SKOS.hasTopConcept, lv)
+            self.string(lv, _SKOS.notation, str(n))
+            self.integer(lv, _KKNI.levelNumber, n)
+            self.text(lv, _RDFS.label, f"Jenjang {n}")
             self.english(lv, "level", str(n))
         ascheme = self.iris.aspect_scheme()
-        self.add(ascheme, RDF.type, SKOS.ConceptScheme)
-        self.text(ascheme, RDFS.label, "Aspek Sikap Kerja")
-        self.text(ascheme, RDFS.label, "Work-attitude aspects", EN)
+        self.add(ascheme, _RDF.type, _SKOS.ConceptScheme)
+        self.text(ascheme, _RDFS.label, "Aspek Sikap Kerja")
+        self.text(ascheme, _RDFS.label, "Work-attitude aspects", EN)
         for pos, (slug, name) in enumerate(ASPECTS.items(), 1):
             a = self.iris.aspect(slug)
-            self.add(a, RDF.type, KKNI.WorkAttitudeAspect)
-            self.add(a, RDF.type, SKOS.Concept)
-            self.add(a, SKOS.inScheme, ascheme)
-            self.add(ascheme, SKOS.hasTopConcept, a)
-            self.add(a, SKOS.notation, Literal(str(pos)))
-            self.text(a, RDFS.label, name)
+            self.add(a, _RDF.type, _KKNI.WorkAttitudeAspect)
+            self.add(a, _RDF.type, _SKOS.Concept)
+            self.add(a, _SKOS.inScheme, ascheme)
+            self.add(ascheme, _SKOS.hasTopConcept, a)
+            self.string(a, _SKOS.notation, str(pos))
+            self.text(a, _RDFS.label, name)
             self.english(a, "aspect", slug)
 
-    def units(self) -> dict[str, URIRef]:
+    def units(self) -> dict[str, str]:
         """Every unit the decree names (rows and prerequisites), with its printed titles."""
         titles: dict[str, Counter[str]] = defaultdict(Counter)
         first_seen: dict[str, dict[str, int]] = defaultdict(dict)
@@ -214,167 +380,167 @@ class _Builder:
                 for p in row.prerequisites:
                     codes.setdefault(p.code.code, p.code)
         families: dict[str, list[UnitCode]] = defaultdict(list)
-        iris: dict[str, URIRef] = {}
+        iris: dict[str, str] = {}
         for code, uc in sorted(codes.items()):
             u = self.iris.unit(code)
             iris[code] = u
             families[uc.family].append(uc)
-            self.add(u, RDF.type, KKNI.Unit)
-            self.string(u, KKNI.code, code)
-            self.string(u, KKNI.standardCode, uc.standard)
-            self.string(u, KKNI.unitNumber, uc.number)
-            self.integer(u, KKNI.unitVersion, uc.version)
-            self.add(u, KKNI.mentionedIn, self.decree_iri)
+            self.add(u, _RDF.type, _KKNI.Unit)
+            self.string(u, _KKNI.code, code)
+            self.string(u, _KKNI.standardCode, uc.standard)
+            self.string(u, _KKNI.unitNumber, uc.number)
+            self.integer(u, _KKNI.unitVersion, uc.version)
+            self.add(u, _KKNI.mentionedIn, self.decree_iri)
             sec, div, std = self.iris.kbli_section(uc.section), self.iris.kbli_division(uc.division), self.iris.standard(uc.standard_id)
-            self.add(u, KKNI.kbliSection, sec)
-            self.add(u, KKNI.kbliDivision, div)
-            self.add(u, KKNI.standard, std)
-            self.add(sec, RDF.type, KKNI.KbliSection)
-            self.string(sec, KKNI.code, uc.section)
-            self.text(sec, RDFS.label, f"KBLI Kategori {uc.section}")
-            self.add(div, RDF.type, KKNI.KbliDivision)
-            self.string(div, KKNI.code, uc.division)
-            self.text(div, RDFS.label, f"KBLI Golongan Pokok {uc.division}")
-            self.add(std, RDF.type, KKNI.CompetencyStandard)
-            self.string(std, KKNI.code, uc.standard_id)
-            self.text(std, RDFS.label, f"SKKNI {uc.standard_id}")
+            self.add(u, _KKNI.kbliSection, sec)
+            self.add(u, _KKNI.kbliDivision, div)
+            self.add(u, _KKNI.standard, std)
+            self.add(sec, _RDF.type, _KKNI.KbliSection)
+            self.string(sec, _KKNI.code, uc.section)
+            self.text(sec, _RDFS.label, f"KBLI Kategori {uc.section}")
+            self.add(div, _RDF.type, _KKNI.KbliDivision)
+            self.string(div, _KKNI.code, uc.division)
+            self.text(div, _RDFS.label, f"KBLI Golongan Pokok {uc.division}")
+            self.add(std, _RDF.type, _KKNI.CompetencyStandard)
+            self.string(std, _KKNI.code, uc.standard_id)
+            self.text(std, _RDFS.label, f"SKKNI {uc.standard_id}")
             if code in titles:
                 ranked = sorted(titles[code], key=lambda t: (-titles[code][t], first_seen[code][t]))
-                self.text(u, RDFS.label, ranked[0])
+                self.text(u, _RDFS.label, ranked[0])
                 for alt in ranked[1:]:
-                    self.text(u, SKOS.altLabel, alt)
+                    self.text(u, _SKOS.altLabel, alt)
                 self.english(u, "unit", code)
         for fam, versions in families.items():
             f = self.iris.unit(fam)
-            self.add(f, RDF.type, KKNI.UnitFamily)
-            self.string(f, KKNI.code, fam)
-            self.text(f, RDFS.label, f"Unit kompetensi {fam} (semua versi)")
-            self.text(f, RDFS.label, f"Unit of competency {fam} (all versions)", EN)
+            self.add(f, _RDF.type, _KKNI.UnitFamily)
+            self.string(f, _KKNI.code, fam)
+            self.text(f, _RDFS.label, f"Unit kompetensi {fam} (semua versi)")
+            self.text(f, _RDFS.label, f"Unit of competency {fam} (all versions)", EN)
             for v in versions:
-                self.add(iris[v.code], KKNI.versionOf, f)
-                self.add(f, KKNI.hasVersion, iris[v.code])
+                self.add(iris[v.code], _KKNI.versionOf, f)
+                self.add(f, _KKNI.hasVersion, iris[v.code])
                 for w in versions:
                     if w != v:
-                        self.add(iris[v.code], KKNI.otherVersion, iris[w.code])
+                        self.add(iris[v.code], _KKNI.otherVersion, iris[w.code])
         return iris
 
-    def qualification(self, q: Qualification, units: dict[str, URIRef]) -> None:
+    def qualification(self, q: Qualification, units: dict[str, str]) -> None:
         s = self.iris.qualification(self.d.slug, q.short_id)
-        self.add(self.decree_iri, KKNI.setsQualification, s)
-        self.add(s, RDF.type, KKNI.Qualification)
-        self.add(s, KKNI.decree, self.decree_iri)
-        self.string(s, KKNI.sectionLetter, q.letter)
-        self.integer(s, KKNI.sourceLine, q.line)
-        self.add(s, KKNI.level, self.iris.level(q.level))
-        self.text(s, RDFS.label, f"Jenjang Kualifikasi {q.level} Kelompok {q.group_name}")
+        self.add(self.decree_iri, _KKNI.setsQualification, s)
+        self.add(s, _RDF.type, _KKNI.Qualification)
+        self.add(s, _KKNI.decree, self.decree_iri)
+        self.string(s, _KKNI.sectionLetter, q.letter)
+        self.integer(s, _KKNI.sourceLine, q.line)
+        self.add(s, _KKNI.level, self.iris.level(q.level))
+        self.text(s, _RDFS.label, f"Jenjang Kualifikasi {q.level} Kelompok {q.group_name}")
         self.english(s, "qualification", q.short_id)
         group, subfield = self.iris.group(q.group_slug), self.iris.subfield(q.subfield_slug)
         field_iri = self.iris.field("-".join(self.d.field_name.lower().split()))
-        self.add(s, KKNI.group, group)
-        self.add(s, KKNI.subfield, subfield)
-        self.add(s, KKNI.field, field_iri)
-        self.add(group, RDF.type, KKNI.Group)
-        self.add(group, KKNI.subfield, subfield)
-        self.text(group, RDFS.label, q.group_name)
+        self.add(s, _KKNI.group, group)
+        self.add(s, _KKNI.subfield, subfield)
+        self.add(s, _KKNI.field, field_iri)
+        self.add(group, _RDF.type, _KKNI.Group)
+        self.add(group, _KKNI.subfield, subfield)
+        self.text(group, _RDFS.label, q.group_name)
         self.english(group, "group", q.group_slug)
-        self.add(subfield, RDF.type, KKNI.Subfield)
-        self.add(subfield, KKNI.field, field_iri)
-        self.text(subfield, RDFS.label, f"Subbidang {q.subfield_name}")
+        self.add(subfield, _RDF.type, _KKNI.Subfield)
+        self.add(subfield, _KKNI.field, field_iri)
+        self.text(subfield, _RDFS.label, f"Subbidang {q.subfield_name}")
         self.english(subfield, "subfield", q.subfield_slug)
-        self.string(s, KKNI.codificationCode, q.code)
-        self.text(s, KKNI.codificationText, q.codification_text)
-        self.text(s, KKNI.description, q.description)
-        self.text(s, KKNI.workRole, q.work_role)
+        self.string(s, _KKNI.codificationCode, q.code)
+        self.text(s, _KKNI.codificationText, q.codification_text)
+        self.text(s, _KKNI.description, q.description)
+        self.text(s, _KKNI.workRole, q.work_role)
         for wa in q.work_attitudes:
-            w = child(s, "work-attitude", wa.aspect)
-            self.add(s, KKNI.hasWorkAttitude, w)
-            self.add(w, RDF.type, KKNI.WorkAttitude)
-            self.add(w, KKNI.aspect, self.iris.aspect(wa.aspect))
-            self.text(w, KKNI.printedAspectName, wa.printed_name)
-            self.text(w, KKNI.text, wa.text)
-            self.integer(w, KKNI.position, wa.position)
-            self.integer(w, KKNI.sourceLine, wa.line)
+            w = _child(s, "work-attitude", wa.aspect)
+            self.add(s, _KKNI.hasWorkAttitude, w)
+            self.add(w, _RDF.type, _KKNI.WorkAttitude)
+            self.add(w, _KKNI.aspect, self.iris.aspect(wa.aspect))
+            self.text(w, _KKNI.printedAspectName, wa.printed_name)
+            self.text(w, _KKNI.text, wa.text)
+            self.integer(w, _KKNI.position, wa.position)
+            self.integer(w, _KKNI.sourceLine, wa.line)
         for pos, ga in enumerate(q.general_attitudes, 1):
-            w = child(s, "general-attitude", ga.marker)
-            self.add(s, KKNI.hasGeneralAttitude, w)
-            self.add(w, RDF.type, KKNI.GeneralAttitude)
-            self.text(w, KKNI.text, ga.text)
-            self.string(w, KKNI.itemMarker, ga.marker)
-            self.integer(w, KKNI.position, pos)
-            self.integer(w, KKNI.sourceLine, ga.line)
+            w = _child(s, "general-attitude", ga.marker)
+            self.add(s, _KKNI.hasGeneralAttitude, w)
+            self.add(w, _RDF.type, _KKNI.GeneralAttitude)
+            self.text(w, _KKNI.text, ga.text)
+            self.string(w, _KKNI.itemMarker, ga.marker)
+            self.integer(w, _KKNI.position, pos)
+            self.integer(w, _KKNI.sourceLine, ga.line)
         for pos, job in enumerate(q.job_roles, 1):
-            j = child(s, "job-role", job.marker)
-            self.add(s, KKNI.hasJobRole, j)
-            self.add(j, RDF.type, KKNI.JobRole)
-            self.add(j, KKNI.qualification, s)
-            self.text(j, KKNI.printedTitle, job.text)
-            self.text(j, RDFS.label, job.text)
+            j = _child(s, "job-role", job.marker)
+            self.add(s, _KKNI.hasJobRole, j)
+            self.add(j, _RDF.type, _KKNI.JobRole)
+            self.add(j, _KKNI.qualification, s)
+            self.text(j, _KKNI.printedTitle, job.text)
+            self.text(j, _RDFS.label, job.text)
             self.english(j, "job-role", f"{q.short_id}/{job.marker}")
-            self.string(j, KKNI.itemMarker, job.marker)
-            self.integer(j, KKNI.position, pos)
-            self.integer(j, KKNI.sourceLine, job.line)
+            self.string(j, _KKNI.itemMarker, job.marker)
+            self.integer(j, _KKNI.position, pos)
+            self.integer(j, _KKNI.sourceLine, job.line)
         for note in q.job_role_notes:
-            self.text(s, KKNI.jobRoleNote, f"{note.marker}) {note.text}")
+            self.text(s, _KKNI.jobRoleNote, f"{note.marker}) {note.text}")
         self.packaging(s, q)
         for row in q.rows:
-            lst = child(s, row.role, row.position)
-            self.add(s, KKNI.hasListing, lst)
-            self.add(lst, RDF.type, KKNI.UnitListing)
-            self.add(lst, KKNI.qualification, s)
-            self.add(lst, KKNI.unit, units[row.code.code])
-            self.add(lst, KKNI.role, KKNI.Core if row.role == "core" else KKNI.Elective)
-            self.integer(lst, KKNI.position, row.position)
-            self.string(lst, KKNI.printedCode, row.code.code)
-            self.text(lst, KKNI.printedTitle, row.title)
-            self.integer(lst, KKNI.sourceLine, row.line)
+            lst = _child(s, row.role, row.position)
+            self.add(s, _KKNI.hasListing, lst)
+            self.add(lst, _RDF.type, _KKNI.UnitListing)
+            self.add(lst, _KKNI.qualification, s)
+            self.add(lst, _KKNI.unit, units[row.code.code])
+            self.add(lst, _KKNI.role, _KKNI.Core if row.role == "core" else _KKNI.Elective)
+            self.integer(lst, _KKNI.position, row.position)
+            self.string(lst, _KKNI.printedCode, row.code.code)
+            self.text(lst, _KKNI.printedTitle, row.title)
+            self.integer(lst, _KKNI.sourceLine, row.line)
             if not row.prerequisites:
-                self.add(lst, KKNI.noPrerequisite, Literal(True))
+                self.typed(lst, _KKNI.noPrerequisite, "true", _XSD.boolean)
             for p in row.prerequisites:
-                pr = child(lst, "prerequisite", p.position)
-                self.add(lst, KKNI.hasPrerequisite, pr)
-                self.add(pr, RDF.type, KKNI.Prerequisite)
-                self.add(pr, KKNI.qualification, s)
-                self.add(pr, KKNI.listing, lst)
-                self.add(pr, KKNI.requiredUnit, units[p.code.code])
-                self.string(pr, KKNI.requiredUnitCode, p.code.code)
-                self.integer(pr, KKNI.position, p.position)
-                self.integer(pr, KKNI.sourceLine, p.line)
+                pr = _child(lst, "prerequisite", p.position)
+                self.add(lst, _KKNI.hasPrerequisite, pr)
+                self.add(pr, _RDF.type, _KKNI.Prerequisite)
+                self.add(pr, _KKNI.qualification, s)
+                self.add(pr, _KKNI.listing, lst)
+                self.add(pr, _KKNI.requiredUnit, units[p.code.code])
+                self.string(pr, _KKNI.requiredUnitCode, p.code.code)
+                self.integer(pr, _KKNI.position, p.position)
+                self.integer(pr, _KKNI.sourceLine, p.line)
 
-    def packaging(self, s: URIRef, q: Qualification) -> None:
-        r, p = child(s, "packaging-rule"), q.packaging
-        self.add(s, KKNI.packagingRule, r)
-        self.add(r, RDF.type, KKNI.PackagingRule)
-        self.text(r, RDFS.label, f"Aturan Pengemasan {q.letter}: {p.total} unit ({p.core} inti + {p.elective} pilihan)")
-        self.integer(r, KKNI.requiredUnits, p.total)
-        self.integer(r, KKNI.requiredCore, p.core)
-        self.integer(r, KKNI.requiredElective, p.elective)
-        self.string(r, KKNI.requiredUnitsInWords, p.total_words)
-        self.string(r, KKNI.requiredCoreInWords, p.core_words)
-        self.string(r, KKNI.requiredElectiveInWords, p.elective_words)
-        self.string(r, KKNI.coreItemMarker, p.core_marker)
-        self.string(r, KKNI.electiveItemMarker, p.elective_marker)
-        self.text(r, KKNI.text, p.text)
-        self.integer(r, KKNI.sourceLine, p.line)
+    def packaging(self, s: str, q: Qualification) -> None:
+        r, p = _child(s, "packaging-rule"), q.packaging
+        self.add(s, _KKNI.packagingRule, r)
+        self.add(r, _RDF.type, _KKNI.PackagingRule)
+        self.text(r, _RDFS.label, f"Aturan Pengemasan {q.letter}: {p.total} unit ({p.core} inti + {p.elective} pilihan)")
+        self.integer(r, _KKNI.requiredUnits, p.total)
+        self.integer(r, _KKNI.requiredCore, p.core)
+        self.integer(r, _KKNI.requiredElective, p.elective)
+        self.string(r, _KKNI.requiredUnitsInWords, p.total_words)
+        self.string(r, _KKNI.requiredCoreInWords, p.core_words)
+        self.string(r, _KKNI.requiredElectiveInWords, p.elective_words)
+        self.string(r, _KKNI.coreItemMarker, p.core_marker)
+        self.string(r, _KKNI.electiveItemMarker, p.elective_marker)
+        self.text(r, _KKNI.text, p.text)
+        self.integer(r, _KKNI.sourceLine, p.line)
 
     def dataset(self) -> None:
         ds = self.iris.dataset(self.d.slug)
-        self.add(ds, RDF.type, VOID.Dataset)
-        self.text(ds, DCTERMS.title, f"KKNI {self.d.field_name}: {self.d.act_type} Nomor {self.d.number} Tahun {self.d.year}")
-        self.text(ds, DCTERMS.title, f"KKNI {self.d.field_name}: Minister of Manpower Decree No. {self.d.number} of {self.d.year}", EN)
-        self.add(ds, DCTERMS.source, self.decree_iri)
-        self.string(ds, PROV.wasDerivedFrom, f"data/source/{self.d.source_name}")
-        self.add(ds, DCTERMS.license, CC_BY)
-        self.add(ds, DCTERMS.rights, LICENCE_NOTE)
-        self.add(ds, SKOS.editorialNote, UNOFFICIAL_NOTE)
-        self.string(ds, OWL.versionInfo, __version__)
-        self.add(ds, VOID.uriSpace, Literal(self.iris.base))
+        self.add(ds, _RDF.type, _VOID.Dataset)
+        self.text(ds, _DCTERMS.title, f"KKNI {self.d.field_name}: {self.d.act_type} Nomor {self.d.number} Tahun {self.d.year}")
+        self.text(ds, _DCTERMS.title, f"KKNI {self.d.field_name}: Minister of Manpower Decree No. {self.d.number} of {self.d.year}", EN)
+        self.add(ds, _DCTERMS.source, self.decree_iri)
+        self.string(ds, _PROV.wasDerivedFrom, f"data/source/{self.d.source_name}")
+        self.add(ds, _DCTERMS.license, CC_BY)
+        self.add(ds, _DCTERMS.rights, LICENCE_NOTE)
+        self.add(ds, _SKOS.editorialNote, UNOFFICIAL_NOTE)
+        self.string(ds, _OWL.versionInfo, __version__)
+        self.string(ds, _VOID.uriSpace, self.iris.base)
 
 
 def build_graph(decree: Decree, base: str = DEFAULT_BASE, translations: Translations | None = None) -> BuildResult:
     """The decree's graph under ``base``; unknown English labels are listed, not invented."""
     builder = _Builder(decree, Iris(base), translations or Translations())
-    graph = builder.build()
-    return BuildResult(graph, decree, sorted(set(builder.missing)))
+    triples = builder.build().sorted()
+    return BuildResult(triples, decree, sorted(set(builder.missing)), base)
 
 
 HEADER = """\
@@ -386,11 +552,67 @@ HEADER = """\
 # (kkni validate), never fixed here. English labels are unofficial translations.
 """
 
+#: The prefixes the data files use (Oxigraph writes the ones given; these are the ones that occur).
+TURTLE_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "void", "prov", "kkni")
+_SUBJECT_LINE = re.compile(rb"\n(?=[^\t\n@])")
 
-def serialize(graph: Graph, header: str = "") -> str:
-    """Sorted, stable Turtle: the same graph gives the same bytes."""
-    body = graph.serialize(format="longturtle")
-    return header + body
+
+def _turtle_prefixes(base: str) -> dict[str, str]:
+    prefixes = {p: PREFIXES[p] for p in TURTLE_PREFIXES}
+    prefixes.update({p: iri for p, iri in data_prefixes(base).items() if p != "qual"})
+    return prefixes
+
+
+def serialize(graph: Graph | Iterable[ox.Triple], header: str = "", base: str = DEFAULT_BASE) -> str:
+    """Sorted, stable Turtle: the same graph gives the same bytes.
+
+    ``graph`` is an rdflib ``Graph`` or Oxigraph triples; they are sorted (subject, ``rdf:type``
+    first, predicate, object) and written by Oxigraph's Turtle serialiser, one block per subject.
+    """
+    return header + _turtle(_sorted_triples(graph), base).decode("utf-8")
+
+
+def _sorted_triples(graph: Graph | Iterable[ox.Triple]) -> list[ox.Triple]:
+    if isinstance(graph, _SortedTriples):
+        return graph
+    acc = _Triples()
+    for t in graph:
+        if isinstance(t, ox.Triple):
+            acc.add_term(t.subject, t.predicate, t.object)
+        else:
+            acc.add_term(*t)
+    return acc.sorted()
+
+
+def _turtle(triples: Sequence[ox.Triple], base: str) -> bytes:
+    prefixes = _turtle_prefixes(base)
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    # Oxigraph writes the prefix lines first, in its own order: sort them; then a blank line
+    # before each subject's block (a line that does not start with a tab), as people read Turtle.
+    lines = body.split(b"\n", len(prefixes))
+    head, rest = sorted(line for line in lines[: len(prefixes)] if line.startswith(b"@prefix")), lines[-1]
+    assert len(head) == len(prefixes), "Oxigraph wrote fewer prefix lines than given"
+    return b"\n".join(head) + b"\n\n" + _SUBJECT_LINE.sub(b"\n\n", rest)
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What building one decree wrote (small enough to return from a worker process)."""
+
+    path: Path
+    slug: str
+    triples: int
+    qualifications: int
+    unit_rows: int
+    prerequisites: int
+    missing_translations: int
+
+
+def _header(decree: Decree, source: Path, base: str) -> str:
+    args = "" if base == DEFAULT_BASE else f" --base {base}"
+    return HEADER.format(
+        title=f"{decree.act_type} Nomor {decree.number} Tahun {decree.year}", version=__version__, source=source.name, args=args
+    )
 
 
 def build_files(source: Path, out_dir: Path, base: str = DEFAULT_BASE, translations_path: Path | None = None) -> tuple[Path, BuildResult]:
@@ -398,13 +620,40 @@ def build_files(source: Path, out_dir: Path, base: str = DEFAULT_BASE, translati
     decree = parse_decree_file(source)
     translations = Translations.load(translations_path) if translations_path and translations_path.exists() else Translations()
     result = build_graph(decree, base, translations)
-    args = "" if base == DEFAULT_BASE else f" --base {base}"
-    header = HEADER.format(
-        title=f"{decree.act_type} Nomor {decree.number} Tahun {decree.year}", version=__version__, source=source.name, args=args
-    )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{decree.slug}.ttl"
-    text = serialize(result.graph, header)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    data = _header(decree, source, base).encode("utf-8") + _turtle(result.triples, base)
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
     return path, result
+
+
+def _build_one(source: Path, out_dir: Path, base: str, translations_path: Path | None) -> BuildSummary:
+    path, r = build_files(source, out_dir, base, translations_path)
+    rows = [row for q in r.decree.qualifications for row in q.rows]
+    return BuildSummary(
+        path,
+        r.decree.slug,
+        r.triple_count,
+        len(r.decree.qualifications),
+        len(rows),
+        sum(len(row.prerequisites) for row in rows),
+        len(r.missing_translations),
+    )
+
+
+def build_many(
+    sources: Sequence[Path], out_dir: Path, base: str = DEFAULT_BASE, translations_path: Path | None = None, jobs: int | None = None
+) -> list[BuildSummary]:
+    """Build several decrees into ``out_dir``, one process per core (``jobs``), in the order given.
+
+    Each decree is independent (its own file and named graph), so they build in parallel.
+    ``DecreeParseError`` from any of them is raised as it would be by ``build_files``.
+    """
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
+    if jobs == 1:
+        return [_build_one(s, out_dir, base, translations_path) for s in sources]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_build_one, s, out_dir, base, translations_path) for s in sources]
+        return [f.result() for f in futures]

@@ -56,6 +56,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                 f" (first: {'/'.join(result.missing_translations[0])})",
                 file=sys.stderr,
             )
+    from kkni_rdf.ontology_docs import write_ontology_html
+    from kkni_rdf.resources import resource_root
+
+    docs = (Path(args.out) if args.out else resource_root() / "docs") / "ontology" / "index.html"
+    print(f"{write_ontology_html(docs)}: the ontology's HTML documentation (pyLODE)")
     return EXIT_OK
 
 
@@ -99,13 +104,180 @@ def cmd_query(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- validate, check
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kkni_rdf.validate import (
+        InputError,
+        findings_path,
+        load_data,
+        report_graph,
+        to_html,
+        to_json,
+        to_text,
+        validate_data,
+        validate_decree,
+        write_findings,
+    )
+
+    files = [Path(f) for f in args.files]
+    if args.write_findings:
+        if files:
+            raise UsageError("--write-findings writes the decree's report; give no files with it")
+        path, report = write_findings()
+        print(f"{path}: {len(report.findings)} findings {report.counts()}")
+        return EXIT_OK
+    try:
+        if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store (kkni_rdf/instore.py)
+            report = validate_store(args.store, files)
+        else:
+            report = validate_data(load_data(files)) if files else validate_decree()
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        out = to_json(report, args.fail_on)
+    elif args.format == "html":
+        title = "KKNI validation: " + (", ".join(f.name for f in files) if files else "Kepmenaker 3/2021")
+        out = to_html(report, args.fail_on, title)
+    elif args.format == "turtle":
+        from kkni_rdf.validate import report_turtle
+
+        name = findings_path().stem if not files else files[0].stem
+        out = report_turtle(report_graph(report, name))
+    else:
+        out = to_text(report, args.fail_on)
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    return EXIT_OK if report.conforms(args.fail_on) else EXIT_NONCONFORMING
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from kkni_rdf.check import CheckError, UserInput, default_catalogue, read_input, run_check
+
+    try:
+        if args.file and args.units:
+            raise CheckError("give unit codes or --file, not both")
+        inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
+        result = run_check(default_catalogue(), args.qualification, inp, program=args.program)
+    except CheckError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(result.text())
+    return EXIT_OK if result.ok else EXIT_NONCONFORMING
+
+
 # --------------------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kkni_rdf.app import EndpointConfig, serve
+
+    if args.workers < 1 or args.timeout <= 0 or args.max_results < 1:
+        raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
+    if not args.base.endswith(("/", "#")):
+        raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
+    config = EndpointConfig(
+        base=args.base,
+        timeout=args.timeout,
+        workers=args.workers,
+        max_results=args.max_results,
+        max_bytes=args.max_bytes,
+        log_queries=args.log_queries,
+    )
+    serve(config, args.host, args.port)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- export
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from kkni_rdf.export import DOCUMENTS, write_export
+    from kkni_rdf.store import KkniStore
+
+    store = KkniStore.load_default(args.base)
+    if args.out is None:
+        if args.to == "csv":
+            raise UsageError("--to csv writes several tables: give --out DIR")
+        sys.stdout.buffer.write(DOCUMENTS[args.to].make(store))
+        sys.stdout.flush()
+        return EXIT_OK
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out must be a folder: {out} is a file")
+    for path in write_export(store, args.to, out):
+        print(path)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- load
+
+
+def store_auth(user: str | None) -> tuple[str, str] | None:
+    """``--user`` with the password from ``KKNI_STORE_PASSWORD`` (never on the command line)."""
+    import os
+
+    if not user:
+        return None
+    password = os.environ.get("KKNI_STORE_PASSWORD")
+    if password is None:
+        raise UsageError("--user needs the password in the environment variable KKNI_STORE_PASSWORD")
+    return (user, password)
+
+
+import typing  # noqa: E402  (only for the annotation below; the command imports lazily)
+
+if typing.TYPE_CHECKING:
+    from kkni_rdf.validate import Report
+
+
+def validate_store(url: str, files: Sequence[Path] = ()) -> Report:
+    """``kkni validate --store URL``: the SHACL-SPARQL checks as queries to the store (its named graphs' merge)."""
+    import os
+
+    from kkni_rdf.instore import validate_in_store
+    from kkni_rdf.remote import RemoteError, RemoteStore
+    from kkni_rdf.store import QueryError
+
+    if files:
+        raise UsageError("give files or --store, not both (load files into the store with `kkni load`)")
+    try:
+        with RemoteStore(url, timeout=3600, auth=store_auth(os.environ.get("KKNI_STORE_USER"))) as store:
+            return validate_in_store(store)
+    except (RemoteError, QueryError) as exc:
+        raise UsageError(f"validating in {url}: {exc}") from None
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from kkni_rdf.remote import RemoteError, RemoteStore, graph_store_url
+    from kkni_rdf.store import GraphFile, default_graph_files
+
+    files = default_graph_files()
+    if args.files:
+        if not args.graph:
+            raise UsageError("give --graph IRI for the files to load (or no files: the project's graphs)")
+        files = [GraphFile(Path(f), args.graph) for f in args.files]
+        for f in files:
+            if not f.path.is_file():
+                raise UsageError(f"no such file: {f.path}")
+    try:
+        gsp = args.graph_store or graph_store_url(args.into)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    store = RemoteStore(args.into, timeout=args.timeout, auth=store_auth(args.user), graph_store=gsp)
+    try:
+        loaded = store.load(files)
+        print(f"loaded {len(loaded)} files into {len(set(g.graph for g in loaded))} named graphs through {gsp}")
+        rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        for row in rows:  # type: ignore[union-attr]
+            print(f"  {row['g'].value}  {row['n'].value} triples")
+    except RemoteError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- the parser
@@ -142,12 +314,65 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_query)
 
     # -- validate, check: the shapes (kkni_rdf/validate.py, kkni_rdf/check.py)
+    p = sub.add_parser("validate", help="validate the decree, or RDF files, with the SHACL shapes")
+    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle (.ttl), N-Triples (.nt) or JSON-LD (.jsonld) (default: the decree)")
+    p.add_argument("--format", default="text", choices=["text", "turtle", "json", "html"], help="report format (default text)")
+    p.add_argument(
+        "--fail-on",
+        default="violation",
+        choices=["violation", "warning", "info"],
+        help="exit 1 when a finding is this severe or more (default violation)",
+    )
+    p.add_argument("--write-findings", action="store_true", help="write the decree's report to data/findings/ (stable Turtle)")
+    p.add_argument("--store", metavar="URL", help="run the packaging-rule (SHACL-SPARQL) checks inside this SPARQL 1.1 store instead")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("check", help="check a candidate's units, or a training program, against a qualification")
+    p.add_argument("qualification", metavar="QUALIFICATION", help="the qualification's IRI or short id, e.g. N78SPS01-5-asesor")
+    p.add_argument("units", nargs="*", metavar="UNIT", help="unit codes, e.g. M.74SPS03.088.2")
+    p.add_argument("--file", metavar="F", help="a record or program (.ttl, .nt, .jsonld) or a list of codes (.csv, .json, .txt)")
+    p.add_argument("--program", action="store_true", help="the units are a training program's offer (default: a candidate's record)")
+    p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
+    p.set_defaults(handler=cmd_check)
 
     # -- serve: the endpoint (kkni_rdf/app.py)
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint, linked-data pages and query editor over HTTP")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="deadline per query; the query is stopped at it (default 10)"
+    )
+    p.add_argument("--max-results", type=int, default=100_000, metavar="N", help="most solutions or triples in one answer (default 100000)")
+    p.add_argument(
+        "--max-bytes", type=int, default=64 * 1024 * 1024, metavar="N", help="largest serialised answer in bytes (default 64 MiB)"
+    )
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data; request paths map onto it (default {DEFAULT_BASE})")
+    p.add_argument("--log-queries", action="store_true", help="log query texts (by default only method, path, status and time)")
+    p.set_defaults(handler=cmd_serve)
 
     # -- export: exports and interoperability (kkni_rdf/export.py)
+    p = sub.add_parser("export", help="export the graph as JSON-LD, CTDL, ELM, SKOS or CSV tables")
+    p.add_argument("--to", required=True, choices=["jsonld", "ctdl", "elm", "skos", "csv"], help="the export format")
+    p.add_argument("--out", metavar="DIR", help="write into this folder (default: standard output; required for csv)")
+    p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
+    p.set_defaults(handler=cmd_export)
 
     # -- load: existing triple stores (kkni_rdf/remote.py)
+    p = sub.add_parser(
+        "load",
+        help="load the graphs into a SPARQL 1.1 store (Graph Store Protocol)",
+        description="PUT the ontology and every built decree, each into its named graph, into a SPARQL 1.1 store "
+        "through the Graph Store Protocol; the store's address for it is derived from --into (Oxigraph …/query → …/store, "
+        "Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service) or given with --graph-store.",
+    )
+    p.add_argument("--into", required=True, metavar="URL", help="the store's SPARQL query endpoint, e.g. http://localhost:7878/query")
+    p.add_argument("--graph-store", metavar="URL", help="its Graph Store Protocol endpoint (default: derived from --into)")
+    p.add_argument("files", nargs="*", metavar="FILE.ttl", help="Turtle files to load instead of the project's graphs (with --graph)")
+    p.add_argument("--graph", metavar="IRI", help="the named graph for FILE.ttl")
+    p.add_argument("--user", help="user name for the store (password in KKNI_STORE_PASSWORD)")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each request (default 300)")
+    p.set_defaults(handler=cmd_load)
 
     return parser
 

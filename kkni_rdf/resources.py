@@ -37,6 +37,10 @@ def ontology_files() -> list[Path]:
     return sorted(resource("ontology").glob("*.ttl"))
 
 
+def shapes_files() -> list[Path]:
+    return sorted(resource("shapes").glob("*.ttl"))
+
+
 def decree_data_files() -> list[Path]:
     """The built decree graphs: ``data/*.ttl`` (one file per decree)."""
     return sorted(resource("data").glob("*.ttl"))

@@ -15,9 +15,10 @@ import pyoxigraph as ox
 
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, KKNI_ONTOLOGY, KSH, PREFIXES, data_prefixes
-from kkni_rdf.resources import ontology_files, served_data_files
+from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
 
 ONTOLOGY_GRAPH = "ontology"
+SHAPES_GRAPH = "shapes"
 
 
 class QueryError(ValueError):
@@ -61,13 +62,14 @@ class GraphFile:
 def default_graph_files(base: str = DEFAULT_BASE) -> list[GraphFile]:
     """The files the store serves, and the named graph each goes into.
 
-    ``ontology/*.ttl`` go into ``graph/ontology``; each ``data/**/*.ttl`` into the graph named
+    ``ontology/*.ttl`` go into ``graph/ontology``, ``shapes/*.ttl`` into ``graph/shapes``; each ``data/**/*.ttl`` into the graph named
     by its path under ``data/`` (``data/kepmenaker-3-2021.ttl`` → ``graph/kepmenaker-3-2021``,
     ``data/findings/kepmenaker-3-2021.ttl`` → ``graph/findings/kepmenaker-3-2021``). Users'
     examples, sources and curated inputs under ``data/`` are not served.
     """
     iris = Iris(base)
     files = [GraphFile(p, str(iris.graph(ONTOLOGY_GRAPH))) for p in ontology_files()]
+    files += [GraphFile(p, str(iris.graph(SHAPES_GRAPH))) for p in shapes_files()]
     files += [GraphFile(p, str(iris.graph(name))) for name, p in served_data_files()]
     return files
 
@@ -116,6 +118,15 @@ class KkniStore:
             self.store.load(data, format=fmt, base_iri=base_iri, to_graph=target)
         else:
             self.store.extend(_rebased(ox.parse(data, format=fmt, base_iri=base_iri), self.base, target))
+
+    def load_files(self, files: Iterable[GraphFile], bulk: bool = True) -> None:
+        """Load several files, each into its named graph; ``bulk`` uses Oxigraph's bulk loader
+        (parallel parsing, not transactional: for building a store, not for updating one)."""
+        for f in files:
+            if bulk and self.base == DEFAULT_BASE:
+                self.store.bulk_load(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=ox.NamedNode(f.graph))
+            else:
+                self.load_file(f.path, f.graph)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

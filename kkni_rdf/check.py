@@ -1,0 +1,354 @@
+"""Users' data against a qualification: a candidate's record, or a training program.
+
+A *candidate record* (``kkni:CandidateRecord``, the units a person holds) is checked for
+achievement: core units missing, electives still needed, prerequisites unmet, units that do
+not belong to the qualification. A *training program* (``kkni:TrainingProgram``, the units it
+offers) is checked for completability: can a learner achieve the qualification with these
+units alone? Prerequisites are those printed in the qualification's own table.
+
+Inputs: unit codes (command line, CSV or JSON list), or a record/program in Turtle, N-Triples
+or JSON-LD as defined by ``ontology/kkni-user-data.ttl``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, sparql_prologue
+
+
+class CheckError(ValueError):
+    """Bad input: an unknown qualification or unit code, or an unreadable file."""
+
+
+@dataclass(frozen=True)
+class Qual:
+    iri: str
+    short_id: str
+    label: str
+    required_units: int
+    required_core: int
+    required_elective: int
+    core: tuple[str, ...]  # unit codes, printed order
+    elective: tuple[str, ...]
+    prerequisites: dict[str, tuple[str, ...]]  # unit code -> codes its row(s) in this table require
+
+    def listed(self) -> set[str]:
+        return set(self.core) | set(self.elective)
+
+    def needs(self, code: str) -> set[str]:
+        """Every unit ``code`` needs, transitively, through this table's prerequisites."""
+        seen: set[str] = set()
+        todo = list(self.prerequisites.get(code, ()))
+        while todo:
+            c = todo.pop()
+            if c not in seen and c != code:
+                seen.add(c)
+                todo.extend(self.prerequisites.get(c, ()))
+        return seen
+
+
+@dataclass
+class Catalogue:
+    """The qualifications and unit codes of the decree(s), for checks (read once from the store)."""
+
+    qualifications: dict[str, Qual]
+    units: set[str]
+
+    def find(self, ref: str) -> Qual:
+        ref = ref.strip()
+        if ref in self.qualifications:
+            return self.qualifications[ref]
+        by_short = {q.short_id: q for q in self.qualifications.values()}
+        if ref in by_short:
+            return by_short[ref]
+        near = difflib.get_close_matches(ref, list(by_short), n=5, cutoff=0.4)
+        hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(sorted(by_short))}"
+        raise CheckError(f"unknown qualification {ref!r}{hint}")
+
+    def unknown_codes(self, codes: list[str]) -> list[str]:
+        return [c for c in codes if c not in self.units]
+
+    def nearest_units(self, code: str) -> list[str]:
+        return difflib.get_close_matches(code, sorted(self.units), n=3, cutoff=0.6)
+
+
+_CATALOGUE_QUERY = """
+SELECT ?q ?label ?total ?core ?elective ?role ?pos ?code ?req WHERE {
+  ?q a kkni:Qualification ; kkni:packagingRule ?rule .
+  ?rule kkni:requiredUnits ?total ; kkni:requiredCore ?core ; kkni:requiredElective ?elective .
+  OPTIONAL { ?q rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en")) }
+  ?row kkni:qualification ?q ; kkni:role ?role ; kkni:position ?pos ; kkni:unit/kkni:code ?code .
+  OPTIONAL { ?row kkni:hasPrerequisite/kkni:requiredUnit/kkni:code ?req }
+}
+"""
+
+
+def catalogue_from_store(store: object, base: str = DEFAULT_BASE) -> Catalogue:
+    """Read the qualifications' tables from an Oxigraph store (``pyoxigraph.Store``)."""
+    import pyoxigraph as ox
+
+    assert isinstance(store, ox.Store)
+    rows: dict[str, dict[str, object]] = {}
+    entries: dict[str, set[tuple[str, int, str]]] = {}
+    prereqs: dict[str, dict[str, set[str]]] = {}
+    result = store.query(sparql_prologue(base) + _CATALOGUE_QUERY, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    for s in result:
+        q = s["q"].value
+        if q not in rows:
+            rows[q] = {
+                "label": s["label"].value if s["label"] is not None else "",
+                "total": int(s["total"].value),
+                "core": int(s["core"].value),
+                "elective": int(s["elective"].value),
+            }
+            entries[q] = set()
+            prereqs[q] = {}
+        role = "core" if s["role"].value == str(KKNI.Core) else "elective"
+        code = s["code"].value
+        entries[q].add((role, int(s["pos"].value), code))
+        if s["req"] is not None:
+            prereqs[q].setdefault(code, set()).add(s["req"].value)
+    units_result = store.query(
+        sparql_prologue(base) + "SELECT DISTINCT ?c WHERE { ?u a kkni:Unit ; kkni:code ?c }", use_default_graph_as_union=True
+    )
+    assert isinstance(units_result, ox.QuerySolutions)
+    units = {s["c"].value for s in units_result}
+    quals = {}
+    for q, info in rows.items():
+        ordered = sorted(entries[q], key=lambda t: (t[0], t[1]))
+        quals[q] = Qual(
+            iri=q,
+            short_id=q.rsplit("/", 1)[-1],
+            label=str(info["label"]),
+            required_units=int(info["total"]),  # type: ignore[call-overload]
+            required_core=int(info["core"]),  # type: ignore[call-overload]
+            required_elective=int(info["elective"]),  # type: ignore[call-overload]
+            core=tuple(dict.fromkeys(c for r, _, c in ordered if r == "core")),
+            elective=tuple(dict.fromkeys(c for r, _, c in ordered if r == "elective")),
+            prerequisites={k: tuple(sorted(v)) for k, v in prereqs[q].items()},
+        )
+    return Catalogue(quals, units)
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    from kkni_rdf.validate import decree_data
+
+    return catalogue_from_store(decree_data().store)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class CheckResult:
+    kind: str  # "record" or "program"
+    qualification: Qual
+    units: list[str]
+    ok: bool
+    missing_core: list[str] = field(default_factory=list)
+    electives_counted: list[str] = field(default_factory=list)
+    electives_needed: int = 0
+    unmet_prerequisites: list[tuple[str, str]] = field(default_factory=list)  # (unit, missing prerequisite)
+    not_in_qualification: list[str] = field(default_factory=list)
+    other_versions: dict[str, str] = field(default_factory=dict)  # given code -> listed version
+    unusable_electives: list[str] = field(default_factory=list)  # program: offered but prerequisites not offered
+
+    def as_dict(self) -> dict[str, object]:
+        key = "achieved" if self.kind == "record" else "completable"
+        return {
+            "kind": self.kind,
+            "qualification": self.qualification.iri,
+            key: self.ok,
+            "units": self.units,
+            "rule": {
+                "units": self.qualification.required_units,
+                "core": self.qualification.required_core,
+                "elective": self.qualification.required_elective,
+            },
+            "missingCore": self.missing_core,
+            "electivesCounted": self.electives_counted,
+            "electivesNeeded": self.electives_needed,
+            "unmetPrerequisites": [{"unit": u, "requires": p} for u, p in self.unmet_prerequisites],
+            "notInQualification": self.not_in_qualification,
+            "otherVersions": self.other_versions,
+            "unusableElectives": self.unusable_electives,
+        }
+
+    def text(self) -> str:
+        q = self.qualification
+        verdict = (
+            ("ACHIEVED" if self.ok else "NOT ACHIEVED") if self.kind == "record" else ("COMPLETABLE" if self.ok else "NOT COMPLETABLE")
+        )
+        noun = "held" if self.kind == "record" else "offered"
+        lines = [
+            f"{q.short_id}: {verdict}",
+            f"  rule: {q.required_units} units = {q.required_core} core + {q.required_elective} elective; {len(self.units)} units {noun}",
+            f"  core units missing ({len(self.missing_core)}): {', '.join(self.missing_core) or '-'}",
+            f"  electives counted ({len(self.electives_counted)}): {', '.join(self.electives_counted) or '-'}",
+            f"  electives still needed: {self.electives_needed}",
+        ]
+        if self.unmet_prerequisites:
+            lines.append("  prerequisites unmet:")
+            lines += [f"    {u} requires {p}" for u, p in self.unmet_prerequisites]
+        if self.unusable_electives:
+            lines.append(f"  electives offered whose prerequisites are not offered: {', '.join(self.unusable_electives)}")
+        if self.not_in_qualification:
+            lines.append(f"  units not in this qualification: {', '.join(self.not_in_qualification)}")
+        for given, listed in sorted(self.other_versions.items()):
+            lines.append(f"    note: {given} is another version of {listed}, which this qualification lists")
+        return "\n".join(lines) + "\n"
+
+
+def _family(code: str) -> str:
+    return code.rsplit(".", 1)[0]
+
+
+def _other_versions(q: Qual, codes: list[str]) -> dict[str, str]:
+    listed = {_family(c): c for c in q.listed()}
+    return {c: listed[_family(c)] for c in codes if c not in q.listed() and _family(c) in listed}
+
+
+def check_record(q: Qual, held: list[str]) -> CheckResult:
+    """A candidate's record: is the qualification achieved with these units?"""
+    have = set(held)
+    missing_core = [c for c in q.core if c not in have]
+    core = set(q.core)
+    electives = [c for c in q.elective if c in have and c not in core]
+    needed = max(0, q.required_elective - len(electives))
+    counted = [c for c in q.listed() if c in have]
+    unmet = sorted({(u, p) for u in counted for p in q.prerequisites.get(u, ()) if p not in have})
+    short_total = len(set(q.core) & have) + len(electives) < q.required_units
+    outside = sorted(c for c in have if c not in q.listed())
+    ok = not missing_core and needed == 0 and not unmet and not short_total
+    return CheckResult("record", q, sorted(have), ok, missing_core, electives, needed, unmet, outside, _other_versions(q, outside))
+
+
+def check_program(q: Qual, offered: list[str]) -> CheckResult:
+    """A training program: can a learner complete the qualification with these units alone?"""
+    have = set(offered)
+    core = set(q.core)
+    missing_core = [c for c in q.core if c not in have]
+    unmet = sorted({(u, p) for u in core & have for p in q.needs(u) if p not in have})
+    usable: list[str] = []
+    unusable: list[str] = []
+    for c in q.elective:
+        if c in have and c not in core:
+            (usable if q.needs(c) <= have else unusable).append(c)
+    needed = max(0, q.required_elective - len(usable))
+    unmet += sorted({(u, p) for u in unusable for p in q.needs(u) if p not in have})
+    outside = sorted(c for c in have if c not in q.listed())
+    ok = not missing_core and needed == 0 and not any(u in core for u, _ in unmet)
+    return CheckResult(
+        "program", q, sorted(have), ok, missing_core, usable, needed, sorted(set(unmet)), outside, _other_versions(q, outside), unusable
+    )
+
+
+# --------------------------------------------------------------------------- reading users' inputs
+
+
+@dataclass
+class UserInput:
+    codes: list[str]
+    kind: str | None = None  # "record" / "program" when the file says so
+    qualification: str | None = None
+
+
+def codes_from_text(text: str, suffix: str) -> list[str]:
+    """Unit codes from a JSON list (or ``{"units": [...]}``), a CSV (column ``code`` or the first), or plain text."""
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        if isinstance(data, dict):
+            data = data.get("units", data.get("codes"))
+        if not isinstance(data, list) or not all(isinstance(c, str) for c in data):
+            raise CheckError('a JSON file must hold a list of unit codes, or {"units": [...]}')
+        return [c.strip() for c in data if c.strip()]
+    if suffix == ".csv":
+        reader = csv.reader(io.StringIO(text))
+        rows = [r for r in reader if r and any(x.strip() for x in r)]
+        if not rows:
+            return []
+        header = [h.strip().lower() for h in rows[0]]
+        col = header.index("code") if "code" in header else 0
+        body = rows[1:] if ("code" in header or not _looks_like_code(rows[0][0])) else rows
+        return [r[col].strip() for r in body if len(r) > col and r[col].strip()]
+    return text.split()
+
+
+def _looks_like_code(text: str) -> bool:
+    return text.count(".") == 3
+
+
+def read_input(path: Path) -> UserInput:
+    """A record or program file: RDF (``.ttl``, ``.nt``, ``.jsonld``, or ``.json`` with ``@context``) or a list of codes."""
+    from kkni_rdf.validate import DataGraphs, InputError, parse_file
+
+    if not path.is_file():
+        raise CheckError(f"no such file: {path}")
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CheckError(f"{path} is not UTF-8 text") from None
+    is_rdf = suffix in (".ttl", ".nt", ".jsonld") or (suffix == ".json" and '"@context"' in text)
+    if not is_rdf:
+        try:
+            return UserInput(codes_from_text(text, suffix))
+        except CheckError as exc:
+            raise CheckError(f"{path}: {exc}") from None
+    try:
+        data = DataGraphs.from_triples(parse_file(path))
+    except InputError as exc:
+        raise CheckError(str(exc)) from None
+    return input_from_graph(data.graph, str(path))
+
+
+def input_from_graph(g: object, where: str = "the data") -> UserInput:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    assert isinstance(g, Graph)
+    found = [(s, "record", KKNI.holdsUnit) for s in g.subjects(RDF.type, KKNI.CandidateRecord)]
+    found += [(s, "program", KKNI.offersUnit) for s in g.subjects(RDF.type, KKNI.TrainingProgram)]
+    if len(found) != 1:
+        raise CheckError(f"{where}: expected exactly one kkni:CandidateRecord or kkni:TrainingProgram, found {len(found)}")
+    node, kind, prop = found[0]
+    codes = []
+    for u in g.objects(node, prop):
+        if not isinstance(u, URIRef) or "/unit/" not in str(u):
+            raise CheckError(f"{where}: {prop.n3()} must name unit IRIs such as <{DEFAULT_BASE}unit/N.78SPS02.019.2>; found {u.n3()}")
+        codes.append(str(u).rsplit("/unit/", 1)[1])
+    targets = [str(t) for t in g.objects(node, KKNI.targetQualification)]
+    if len(targets) > 1:
+        raise CheckError(f"{where}: more than one kkni:targetQualification")
+    return UserInput(sorted(codes), kind, targets[0] if targets else None)
+
+
+def run_check(catalogue: Catalogue, qualification: str | None, inp: UserInput, program: bool = False) -> CheckResult:
+    """Check ``inp`` against ``qualification`` (or the one the input names); ``CheckError`` on bad input."""
+    ref = qualification or inp.qualification
+    if ref is None:
+        raise CheckError("name the qualification (its IRI or short id, e.g. N78SPS01-5-asesor)")
+    q = catalogue.find(ref)
+    if qualification and inp.qualification and catalogue.find(inp.qualification).iri != q.iri:
+        raise CheckError(f"the file is for {inp.qualification}, not {qualification}")
+    unknown = catalogue.unknown_codes(inp.codes)
+    if unknown:
+        parts = []
+        for c in unknown:
+            near = catalogue.nearest_units(c)
+            parts.append(f"{c!r}" + (f" (nearest: {', '.join(near)})" if near else ""))
+        raise CheckError(f"unknown unit code{'s' if len(unknown) > 1 else ''}: {'; '.join(parts)}")
+    kind = "program" if program or inp.kind == "program" else "record"
+    return check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)

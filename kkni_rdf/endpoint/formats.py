@@ -1,0 +1,152 @@
+"""Media types of the endpoint's answers and HTTP content negotiation.
+
+The serialisers are Oxigraph's; this module only chooses one from an ``Accept`` header or a
+``format`` parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str  # the short name a `format` parameter may give
+    media_type: str  # what the response's Content-Type says
+    aliases: tuple[str, ...] = ()  # other media types (and short names) that choose it
+
+
+#: SELECT and ASK results, the first is the default.
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values"),
+)
+#: CONSTRUCT and DESCRIBE results, resource descriptions, the service description; the first is the default.
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", ("application/x-turtle", "ttl")),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt")),
+    Format("nquads", "application/n-quads", ("nq",)),
+    Format("trig", "application/trig"),
+    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json")),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "rdf", "xml")),
+)
+OX_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+OX_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+HTML = "text/html"
+TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-", "application/trig", "application/ld+json", "application/rdf+xml")
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header for ``media_type`` (text formats say they are UTF-8)."""
+    return f"{media_type}; charset=utf-8" if media_type.startswith(TEXT_TYPES) else media_type
+
+
+def media_type_of(key: str) -> str:
+    for f in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        if f.key == key:
+            return f.media_type
+    raise KeyError(key)
+
+
+def _ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their q-values (parameters other than q ignored)."""
+    out = []
+    for part in accept.split(","):
+        bits = [b.strip() for b in part.split(";")]
+        if not bits[0]:
+            continue
+        q = 1.0
+        for b in bits[1:]:
+            name, _, value = b.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        out.append((bits[0].lower(), q))
+    return out
+
+
+def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
+    return _match(media_type, ranges)[1]
+
+
+def _match(media_type: str, ranges: list[tuple[str, float]]) -> tuple[int, float]:
+    """(specificity, q) of the most specific range that matches ``media_type`` (RFC 9110 §12.5.1)."""
+    best: tuple[int, float] = (-1, 0.0)
+    major = media_type.split("/")[0]
+    for rng, q in ranges:
+        if rng == media_type:
+            spec = 2
+        elif rng == f"{major}/*":
+            spec = 1
+        elif rng in ("*/*", "*"):
+            spec = 0
+        else:
+            continue
+        if spec > best[0]:
+            best = (spec, q)
+    return best
+
+
+def negotiate(accept: str | None, offers: tuple[Format, ...]) -> str | None:
+    """The key of the best of ``offers`` for ``accept`` (the first offer if there is no header), or None."""
+    if not accept or not accept.strip():
+        return offers[0].key
+    ranges = _ranges(accept)
+    best_key, best_q = None, 0.0
+    for f in offers:
+        # the format's quality is that of the most specific range naming any of its media types,
+        # so "text/turtle;q=0" is not undone by "*/*" matching an alias
+        # (aliases count only when named exactly: "text/*" means CSV, not XML by way of text/xml)
+        matches = [_match(f.media_type, ranges)] + [m for a in f.aliases if "/" in a and (m := _match(a, ranges))[0] == 2]
+        _, q = max(matches)
+        if q > best_q:
+            best_key, best_q = f.key, q
+    return best_key
+
+
+def accepts_html(accept: str | None) -> bool:
+    """True where a browser asks for HTML before any RDF or JSON format."""
+    if not accept:
+        return False
+    ranges = _ranges(accept)
+    html_q = _quality(HTML, ranges)
+    if html_q <= 0:
+        return False
+    explicit = [q for rng, q in ranges if rng not in ("*/*", "*", "text/*") and rng != HTML]
+    return all(html_q >= q for q in explicit) and any(rng == HTML for rng, _ in ranges)
+
+
+def format_param(value: str, offers: tuple[Format, ...]) -> str | None:
+    """The key of the offer a ``format`` parameter names (a short name or a media type), or None."""
+    v = value.strip().lower()
+    for f in offers:
+        if v == f.key or v == f.media_type or v in f.aliases:
+            return f.key
+    return None
+
+
+def known_format_names() -> list[str]:
+    names: list[str] = []
+    for f in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        for n in (f.key, f.media_type):
+            if n not in names:
+                names.append(n)
+    return names

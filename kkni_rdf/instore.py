@@ -1,0 +1,140 @@
+"""The packaging-rule checks run by the store itself, where the graph lives.
+
+Each SHACL-SPARQL constraint of ``shapes/`` is a self-contained SELECT that also works with
+``$this`` unbound (``kkni_rdf.validate.sparql_checks``): sent as a plain query to the store, it
+returns every violating focus node over the whole graph at once. The store (embedded
+``KkniStore`` or any SPARQL 1.1 endpoint through ``RemoteStore``) does the work; only the rows
+come back. The findings are ``kkni_rdf.validate.Finding``s, with the same rule ids, focus
+nodes, values, lines and messages as the in-process run (which uses the same queries).
+
+The core (non-SPARQL) structural shapes need a SHACL engine and are not run here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import SH
+
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
+from kkni_rdf.validate import _LIST_SEPARATORS, LANGS, Finding, Report, SparqlCheck, _fill, _sorted_list, sparql_checks, to_rdflib
+
+
+class QueryableStore(Protocol):
+    """What the in-store run needs: ``KkniStore`` and ``RemoteStore`` both have it."""
+
+    base: str
+
+    def graphs(self) -> list[str]: ...
+
+    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+
+def qualification_of(focus: str, base: str = DEFAULT_BASE) -> str | None:
+    """The qualification a focus node belongs to, from the IRI scheme (``qualification/{decree}/{id}/…``)."""
+    prefix = base + "qualification/"
+    if not focus.startswith(prefix):
+        return None
+    parts = focus[len(prefix) :].split("/")
+    return prefix + "/".join(parts[:2]) if len(parts) >= 2 else None
+
+
+def decree_of(finding: Finding, base: str = DEFAULT_BASE) -> str | None:
+    """The slug of the decree a finding comes from, where its focus or qualification names one."""
+    for iri in (finding.qualification, finding.focus):
+        q = qualification_of(str(iri), base) if iri is not None else None
+        if q:
+            return q[len(base + "qualification/") :].split("/")[0]
+    return None
+
+
+def _unit_code(focus: object, value: object, values: dict[str, str], base: str) -> str | None:
+    """The unit a finding is about: its value's or focus's code (unit IRIs are ``unit/{code}``), else the printed code."""
+    prefix = base + "unit/"
+    for node in (value, focus):
+        if isinstance(node, URIRef) and str(node).startswith(prefix):
+            return str(node)[len(prefix) :]
+    printed = values.get("printed")
+    return printed if printed and printed != "-" else None
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode) else str(term)
+
+
+def findings_of(check: SparqlCheck, solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> list[Finding]:
+    """The check's rows as findings (what ``validate.run_sparql_check`` makes, without a local graph)."""
+    names = [v.value for v in solutions.variables]
+    out = []
+    for row in solutions:
+        this = row["this"]
+        if this is None:
+            continue
+        values = {}
+        for name in names:
+            term = row[name]
+            if term is None:
+                continue
+            text = _text(term)
+            values[name] = _sorted_list(text, _LIST_SEPARATORS[name]) if name in _LIST_SEPARATORS else text
+        focus = to_rdflib(this)
+        # as in SHACL (and kkni_rdf.validate): without ?value, the value node is the focus node itself
+        value = to_rdflib(row["value"]) if "value" in names and row["value"] is not None else focus
+        qualification = str(focus) if check.target_class == KKNI.Qualification else qualification_of(str(focus), base)
+        line = values.get("line", "")
+        out.append(
+            Finding(
+                severity=check.severity,
+                rule=check.rule,
+                focus=focus,
+                message={lang: _fill(check.messages[lang], values) for lang in LANGS if lang in check.messages},
+                qualification=URIRef(qualification) if qualification else None,
+                unit=_unit_code(focus, value, values, base),
+                value=value,
+                shape=check.shape,
+                component=SH.SPARQLConstraintComponent,
+                source_line=int(line) if line.isdigit() else None,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CheckTiming:
+    rule: str
+    seconds: float
+    findings: int
+
+
+def validate_in_store(
+    store: QueryableStore,
+    checks: Sequence[SparqlCheck] | None = None,
+    on_check: Callable[[CheckTiming], None] | None = None,
+) -> Report:
+    """Run every SHACL-SPARQL check as one query on ``store`` (default graph: the merge of its named graphs).
+
+    The default graph is given as the list of the named graphs rather than as Oxigraph's
+    "union default graph" option: the same triples, but Oxigraph evaluates the checks'
+    property paths (``(…)*``) some 70 times faster that way (0.3 s instead of 24 s for
+    ``elective.needs-outside`` on the decree, pyoxigraph 0.5).
+    """
+    dataset = [ox.NamedNode(g) for g in store.graphs()]
+    findings: list[Finding] = []
+    for check in checks if checks is not None else sparql_checks():
+        t = time.perf_counter()
+        solutions = store.query(check.select, use_default_graph_as_union=False, default_graph=dataset)
+        assert isinstance(solutions, ox.QuerySolutions), check.rule
+        got = findings_of(check, solutions, store.base)
+        findings += got
+        if on_check:
+            on_check(CheckTiming(check.rule, time.perf_counter() - t, len(got)))
+    unique = {(f.rule, f.focus, f.value, f.message.get("en")): f for f in findings}
+    return Report(sorted(unique.values(), key=Finding.sort_key))
+
+
+__all__ = ["CheckTiming", "QueryableStore", "decree_of", "findings_of", "qualification_of", "validate_in_store"]
