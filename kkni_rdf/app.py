@@ -33,7 +33,6 @@ from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.execute import Job, Limits, Outcome, error, not_acceptable
 from kkni_rdf.endpoint.formats import (
     GRAPH_FORMATS,
-    OX_GRAPH_FORMATS,
     RESULT_FORMATS,
     accepts_html,
     content_type,
@@ -46,6 +45,7 @@ from kkni_rdf.endpoint.guard import refuse_update
 from kkni_rdf.endpoint.named import NAME, NamedQuery, load_named_queries
 from kkni_rdf.endpoint.pool import QueryPool
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY
+from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
 from kkni_rdf.store import KkniStore, default_prefixes
 
 log = logging.getLogger("kkni.endpoint")

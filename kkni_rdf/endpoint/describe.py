@@ -8,8 +8,10 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF
 
 from kkni_rdf import __version__
-from kkni_rdf.endpoint.formats import OX_GRAPH_FORMATS, OX_RESULT_FORMATS, content_type
+from kkni_rdf.endpoint.formats import content_type
 from kkni_rdf.namespaces import KKNI, SD, VOID
+from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
+from kkni_rdf.results import RESULT_FORMATS as OX_RESULT_FORMATS
 from kkni_rdf.store import KkniStore, default_prefixes
 
 TITLE_EN = "KKNI qualifications (Kepmenaker 3/2021) as linked data"

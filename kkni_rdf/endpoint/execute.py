@@ -14,8 +14,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from kkni_rdf.endpoint.formats import OX_GRAPH_FORMATS, OX_RESULT_FORMATS, content_type, media_type_of
+from kkni_rdf.endpoint.formats import content_type, media_type_of
 from kkni_rdf.endpoint.guard import Refused, check_graphs, check_query
+from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
+from kkni_rdf.results import RESULT_FORMATS as OX_RESULT_FORMATS
 from kkni_rdf.store import KkniStore, QueryError, default_prefixes
 
 log = logging.getLogger("kkni.endpoint")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 
 @dataclass(frozen=True)
 class Format:
@@ -34,20 +32,6 @@ GRAPH_FORMATS: tuple[Format, ...] = (
     Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json")),
     Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "rdf", "xml")),
 )
-OX_RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-OX_GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 HTML = "text/html"
 TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-", "application/trig", "application/ld+json", "application/rdf+xml")
 

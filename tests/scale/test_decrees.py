@@ -137,3 +137,24 @@ def test_build_many_equals_build_files_and_is_deterministic(tmp_path: Path, shar
 )
 def test_number_words(n: int, words: str) -> None:
     assert number_words(n) == words
+
+
+def test_cross_decree_findings_need_across_decrees(root: Path, tmp_path: Path) -> None:
+    """A second printing of the decree under another number reuses every code and level: only the
+    run across decrees sees that, the per-graph run sees each decree alone."""
+    from kkni_rdf.instore import validate_in_store
+
+    text = (root / "data" / "source" / "kepmenaker-3-2021.txt").read_text(encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(text.replace("NOMOR 3 TAHUN 2021", "NOMOR 4 TAHUN 2021"), encoding="utf-8")
+    a, _ = build_files(root / "data" / "source" / "kepmenaker-3-2021.txt", tmp_path / "out")
+    b, _ = build_files(tmp_path / "copy.txt", tmp_path / "out")
+    iris = Iris()
+    store = KkniStore()
+    store.load_files([GraphFile(a, str(iris.graph("kepmenaker-3-2021"))), GraphFile(b, str(iris.graph("kepmenaker-4-2021")))])
+    q = "https://w3id.org/kkni/qualification/{}/N78SPS02-3-instruktur"
+    alone = {(f.rule, str(f.focus)) for f in validate_in_store(store).findings}
+    across = {(f.rule, str(f.focus)) for f in validate_in_store(store, across_decrees=True).findings}
+    for slug in ("kepmenaker-3-2021", "kepmenaker-4-2021"):
+        assert ("codification.ambiguous", q.format(slug)) not in alone
+        assert ("codification.ambiguous", q.format(slug)) in across
+    assert alone < across

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.shapes.shapes_support import EXAMPLES
 
 from kkni_rdf.cli import main
+from tests.shapes.shapes_support import EXAMPLES
 
 JSON_FINDING_KEYS = {"severity", "rule", "qualification", "unit", "focus", "message"}
 

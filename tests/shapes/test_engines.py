@@ -7,10 +7,10 @@ import re
 import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
-from tests.shapes.shapes_support import apply_update
-from tests.shapes.test_shapes import FIXTURES
 
 from kkni_rdf.validate import DataGraphs, sparql_checks, validate_data, validate_with_pyshacl
+from tests.shapes.shapes_support import apply_update
+from tests.shapes.test_shapes import FIXTURES
 
 
 def words(text: str) -> tuple[str, ...]:

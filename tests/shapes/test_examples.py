@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.shapes.shapes_support import EXAMPLES
 
 from kkni_rdf.cli import main
+from tests.shapes.shapes_support import EXAMPLES
 
 #: file -> (kkni arguments before the file, exit code): 0 conforms/achieved/completable, 1 not.
 EXPECTED: dict[str, tuple[list[str], int]] = {

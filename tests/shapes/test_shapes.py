@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
-from tests.shapes.shapes_support import apply_update, base_graph, validate_graph
 
 from kkni_rdf.namespaces import KSH
 from kkni_rdf.resources import ontology_files
 from kkni_rdf.validate import packaging_queries, shapes_graph, sparql_checks
+from tests.shapes.shapes_support import apply_update, base_graph, validate_graph
 
 U = "https://w3id.org/kkni/unit/P.85ABC01"
 DECREE = "https://w3id.org/kkni/act/kepmenaker-99-2030"
