@@ -46,7 +46,7 @@ from kkni_rdf.endpoint.named import NAME, NamedQuery, load_named_queries
 from kkni_rdf.endpoint.pool import QueryPool
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY
 from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
-from kkni_rdf.store import KkniStore, default_prefixes
+from kkni_rdf.store import KkniStore, QueryableStore, default_prefixes
 
 log = logging.getLogger("kkni.endpoint")
 STATIC = Path(__file__).resolve().parent / "endpoint" / "static"
@@ -62,6 +62,16 @@ class EndpointConfig:
     max_query_bytes: int = 256 * 1024  # bytes of a query (a request body, or the query parameter)
     cache_entries: int = 2048  # finished answers kept (the data is immutable)
     log_queries: bool = False  # log query texts (off: only method, path, status and time)
+    store_url: str | None = None  # serve from this SPARQL 1.1 endpoint instead of the embedded store
+
+
+def open_store(config: EndpointConfig) -> QueryableStore:
+    """The embedded Oxigraph store, or a SPARQL 1.1 endpoint given by ``--store URL``."""
+    if config.store_url:
+        from kkni_rdf.remote import RemoteStore
+
+        return RemoteStore(config.store_url, timeout=config.timeout, base=config.base)
+    return KkniStore.load_default(config.base)
 
 
 class Endpoint:
@@ -69,11 +79,11 @@ class Endpoint:
 
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
-        self.store = KkniStore.load_default(config.base)
+        self.store = open_store(config)
         self.graphs = describe.graph_infos(self.store)
         self.downloads = describe.build_downloads(self.store)
         self.cache: AnswerCache[Outcome] = AnswerCache(config.cache_entries)
-        self.pool = QueryPool(config.workers, config.base)
+        self.pool = QueryPool(config.workers, config.base, store_url=config.store_url)
         self.limits = Limits(config.max_results, config.max_bytes)
         self.example = self._example_resource()
 

@@ -30,9 +30,11 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kkni_rdf.build import build_files
+    from kkni_rdf.build import build_many
     from kkni_rdf.decree import DecreeParseError
-    from kkni_rdf.resources import decree_sources, resource, translations_file
+    from kkni_rdf.ontology_docs import write_ontology_html
+    from kkni_rdf.resources import decree_sources, resource, resource_root, translations_file
+    from kkni_rdf.validate import InputError, write_findings
 
     sources = [Path(s) for s in args.sources] or decree_sources()
     out_dir = Path(args.out) if args.out else resource("data")
@@ -40,27 +42,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     for source in sources:
         if not source.is_file():
             raise UsageError(f"no such decree text: {source}")
-        try:
-            path, result = build_files(source, out_dir, args.base, translations)
-        except DecreeParseError as exc:
-            raise UsageError(f"cannot read the decree: {exc}") from None
-        d = result.decree
-        print(
-            f"{path}: {len(result.graph)} triples; {len(d.qualifications)} qualifications, "
-            f"{sum(len(q.rows) for q in d.qualifications)} unit rows, "
-            f"{sum(len(r.prerequisites) for q in d.qualifications for r in q.rows)} prerequisites"
-        )
-        if result.missing_translations:
-            print(
-                f"  note: {len(result.missing_translations)} resources have no English label in {translations.name}"
-                f" (first: {'/'.join(result.missing_translations[0])})",
-                file=sys.stderr,
-            )
-    from kkni_rdf.ontology_docs import write_ontology_html
-    from kkni_rdf.resources import resource_root
-
-    docs = (Path(args.out) if args.out else resource_root() / "docs") / "ontology" / "index.html"
-    print(f"{write_ontology_html(docs)}: the ontology's HTML documentation (pyLODE)")
+    try:
+        built = build_many(sources, out_dir, args.base, translations, jobs=args.jobs)
+    except DecreeParseError as exc:
+        raise UsageError(f"cannot read the decree: {exc}") from None
+    for b in built:
+        print(f"{b.path}: {b.triples} triples; {b.qualifications} qualifications, {b.unit_rows} unit rows, {b.prerequisites} prerequisites")
+        if b.missing_translations:
+            print(f"  note: {b.missing_translations} resources have no English label in {translations.name}", file=sys.stderr)
+        if args.findings:
+            try:
+                path, report = write_findings(b.slug, out_dir)
+            except InputError as exc:
+                raise UsageError(str(exc)) from None
+            counts = ", ".join(f"{n} {sev}s" for sev, n in report.counts().items())
+            print(f"{path}: the validation report ({counts})")
+    if args.docs:
+        docs = (Path(args.out) if args.out else resource_root() / "docs") / "ontology" / "index.html"
+        print(f"{write_ontology_html(docs)}: the ontology's HTML documentation (pyLODE)")
     return EXIT_OK
 
 
@@ -185,6 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_results=args.max_results,
         max_bytes=args.max_bytes,
         log_queries=args.log_queries,
+        store_url=args.store,
     )
     serve(config, args.host, args.port)
     return EXIT_OK
@@ -299,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="where to write the Turtle (default: data/)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI for data resources (default {DEFAULT_BASE})")
     p.add_argument("--translations", metavar="CSV", help="curated English labels (default: data/curated/translations-en.csv)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="decrees built in parallel (default: one per core)")
+    p.add_argument("--no-findings", dest="findings", action="store_false", help="skip writing each decree's validation report to findings/")
+    p.add_argument("--no-docs", dest="docs", action="store_false", help="skip writing the ontology's HTML documentation")
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("query", help="run a SPARQL query on the embedded Oxigraph store")
@@ -349,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data; request paths map onto it (default {DEFAULT_BASE})")
     p.add_argument("--log-queries", action="store_true", help="log query texts (by default only method, path, status and time)")
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="serve from this SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso, QLever) instead of the embedded store",
+    )
     p.set_defaults(handler=cmd_serve)
 
     # -- export: exports and interoperability (kkni_rdf/export.py)

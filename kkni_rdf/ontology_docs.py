@@ -9,8 +9,11 @@ the page (their terms are in the same ``kkni:`` namespace). ``kkni build`` write
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import sys
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,19 @@ def ontology_graph(files: list[Path] | None = None) -> Graph:
     return bind_prefixes(graph)
 
 
+@contextmanager
+def _root_logger_kept() -> Iterator[None]:
+    """pyLODE calls ``logging.basicConfig(level=DEBUG)`` when imported: undo it afterwards, so
+    that importing it does not turn on every library's debug messages in our process."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+
+
 def _ontpub() -> Any:
     """pyLODE's ``OntPub`` class.
 
@@ -40,19 +56,22 @@ def _ontpub() -> Any:
     (``pylode/version.py``), so importing it fails with ``FileNotFoundError`` once installed.
     If so, the version module is given the installed distribution's version instead.
     """
-    try:
-        from pylode import OntPub
-    except FileNotFoundError:
-        stub = types.ModuleType("pylode.version")
-        stub.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]
-        sys.modules["pylode.version"] = stub
-        from pylode import OntPub
+    with _root_logger_kept():
+        try:
+            from pylode import OntPub
+        except FileNotFoundError:
+            stub = types.ModuleType("pylode.version")
+            stub.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]
+            sys.modules["pylode.version"] = stub
+            from pylode import OntPub
     return OntPub
 
 
 def render_html(files: list[Path] | None = None) -> str:
     """The HTML page for the given ontology files (default: ``ontology/*.ttl``)."""
-    html = _ontpub()(ontology=ontology_graph(files), sort_subjects=True).make_html()
+    ontpub = _ontpub()
+    with _root_logger_kept():
+        html = ontpub(ontology=ontology_graph(files), sort_subjects=True).make_html()
     return str(html)
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -82,7 +83,7 @@ def rebase_term(term: ox.NamedNode, base: str) -> ox.NamedNode:
     return term
 
 
-def _rebased(quads: Iterable[ox.Quad], base: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+def _rebased(quads: Iterable[ox.Quad], base: str, graph: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
     for q in quads:
         s, p, o = q.subject, q.predicate, q.object
         yield ox.Quad(
@@ -94,7 +95,14 @@ def _rebased(quads: Iterable[ox.Quad], base: str, graph: ox.NamedNode) -> Iterat
 
 
 class KkniStore:
-    """An Oxigraph store holding the project's graphs."""
+    """An Oxigraph store holding the project's graphs.
+
+    Every file goes into its named graph and into the default graph as well: the default graph
+    is the union (an RDF merge: each triple once) of the named graphs, kept as a real graph.
+    Oxigraph's ``use_default_graph_as_union`` computes the union at query time, as a bag (a triple
+    in two decrees' graphs matches twice) and far more slowly on large stores; the data is
+    immutable, so the union is made once, at load time.
+    """
 
     def __init__(self, base: str = DEFAULT_BASE, store: ox.Store | None = None) -> None:
         self.base = base
@@ -102,10 +110,9 @@ class KkniStore:
 
     @classmethod
     def load_default(cls, base: str = DEFAULT_BASE) -> KkniStore:
-        """The ontology and every built decree in ``data/``."""
+        """The ontology, the shapes and every graph file in ``data/``."""
         kstore = cls(base)
-        for f in default_graph_files(base):
-            kstore.load_file(f.path, f.graph)
+        kstore.load_files(default_graph_files(base))
         return kstore
 
     def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
@@ -113,18 +120,23 @@ class KkniStore:
             self.load_bytes(f.read(), graph, fmt, base_iri=path.as_uri())
 
     def load_bytes(self, data: bytes, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, base_iri: str | None = None) -> None:
+        """Load ``data`` into the named graph ``graph`` and into the default graph."""
+        parsed: Iterable[ox.Quad] = ox.parse(data, format=fmt, base_iri=base_iri)
+        if self.base != DEFAULT_BASE:
+            parsed = _rebased(parsed, self.base, ox.DefaultGraph())
+        triples = [q.triple for q in parsed]
         target = ox.NamedNode(graph)
-        if self.base == DEFAULT_BASE:
-            self.store.load(data, format=fmt, base_iri=base_iri, to_graph=target)
-        else:
-            self.store.extend(_rebased(ox.parse(data, format=fmt, base_iri=base_iri), self.base, target))
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
 
     def load_files(self, files: Iterable[GraphFile], bulk: bool = True) -> None:
-        """Load several files, each into its named graph; ``bulk`` uses Oxigraph's bulk loader
-        (parallel parsing, not transactional: for building a store, not for updating one)."""
+        """Load several files, each into its named graph and the default graph; ``bulk`` uses
+        Oxigraph's bulk loader (parallel parsing, not transactional: for building a store, not
+        for updating one)."""
         for f in files:
             if bulk and self.base == DEFAULT_BASE:
-                self.store.bulk_load(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=ox.NamedNode(f.graph))
+                for graph in (ox.NamedNode(f.graph), ox.DefaultGraph()):
+                    self.store.bulk_load(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=graph)
             else:
                 self.load_file(f.path, f.graph)
 
@@ -132,15 +144,27 @@ class KkniStore:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a query with the union of the named graphs as default graph."""
-        kwargs.setdefault("use_default_graph_as_union", True)
+        """Run a query; without dataset options its default graph is the union of the named graphs."""
         try:
             return self.store.query(text, prefixes=default_prefixes(self.base), **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise query_error(exc) from None
 
     def __len__(self) -> int:
-        return len(self.store)
+        """The quads in the named graphs (what the files hold; the default graph repeats them)."""
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, None)) - sum(
+            1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
+
+
+class QueryableStore(Protocol):
+    """What the endpoint and the queries need of a store: ``KkniStore`` or ``remote.RemoteStore``."""
+
+    base: str
+
+    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+    def graphs(self) -> list[str]: ...
 
 
 def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -148,4 +172,4 @@ def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     return {**PREFIXES, **data_prefixes(base)}
 
 
-__all__ = ["KKNI", "GraphFile", "KkniStore", "QueryError", "default_graph_files", "default_prefixes", "query_error"]
+__all__ = ["KKNI", "GraphFile", "KkniStore", "QueryError", "QueryableStore", "default_graph_files", "default_prefixes", "query_error"]

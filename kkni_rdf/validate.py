@@ -53,7 +53,7 @@ FINDINGS_HEADER = """\
 # GENERATED FILE: do not edit by hand.
 # The SHACL validation report of {title} ({decree}),
 # by the shapes in shapes/*.ttl, as written by kkni-rdf {version} with:
-#     kkni validate --write-findings
+#     kkni build   (or: kkni validate --write-findings)
 # Served by the store in the named graph graph/findings/{decree}.
 # Each result: sh:focusNode, sh:resultSeverity, sh:resultMessage (@id, @en),
 # sh:sourceShape, ksh:ruleId, ksh:qualification, ksh:unitCode, ksh:sourceLine.
@@ -675,21 +675,29 @@ def report_turtle(graph: Graph, header: str = "", base: str = DEFAULT_BASE) -> s
     return header + "\n".join(head) + "\n\n" + rest
 
 
-def findings_path(decree: str = "kepmenaker-3-2021") -> Path:
-    return resource("data") / "findings" / f"{decree}.ttl"
+def findings_path(decree: str = "kepmenaker-3-2021", data_dir: Path | None = None) -> Path:
+    return (data_dir or resource("data")) / "findings" / f"{decree}.ttl"
 
 
 def findings_text(report: Report, decree: str = "kepmenaker-3-2021", base: str = DEFAULT_BASE) -> str:
     from kkni_rdf import __version__
 
-    header = FINDINGS_HEADER.format(title="Keputusan Menteri Ketenagakerjaan Nomor 3 Tahun 2021", decree=decree, version=__version__)
+    header = FINDINGS_HEADER.format(title=_decree_title(decree), decree=decree, version=__version__)
     return report_turtle(report_graph(report, decree, base), header, base)
 
 
-def write_findings(decree: str = "kepmenaker-3-2021") -> tuple[Path, Report]:
-    """Validate the decree and write its report to ``data/findings/{decree}.ttl`` (if it changed)."""
-    report = validate_data(load_data([p for p in decree_data_files() if p.stem == decree]))
-    path = findings_path(decree)
+def _decree_title(slug: str) -> str:
+    kinds = {"kepmenaker": "Keputusan Menteri Ketenagakerjaan"}
+    m = re.fullmatch(r"([a-z]+)-(\d+)-(\d{4})", slug)
+    return f"{kinds.get(m[1], m[1])} Nomor {m[2]} Tahun {m[3]}" if m else slug
+
+
+def write_findings(decree: str = "kepmenaker-3-2021", data_dir: Path | None = None) -> tuple[Path, Report]:
+    """Validate a built decree (``{data_dir}/{decree}.ttl`` with the ontology) and write its
+    report to ``{data_dir}/findings/{decree}.ttl`` if it changed. ``data_dir`` defaults to ``data/``."""
+    folder = data_dir or resource("data")
+    report = validate_data(load_data([folder / f"{decree}.ttl"]))
+    path = findings_path(decree, folder)
     text = findings_text(report, decree)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:

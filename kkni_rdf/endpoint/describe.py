@@ -12,7 +12,7 @@ from kkni_rdf.endpoint.formats import content_type
 from kkni_rdf.namespaces import KKNI, SD, VOID
 from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
 from kkni_rdf.results import RESULT_FORMATS as OX_RESULT_FORMATS
-from kkni_rdf.store import KkniStore, default_prefixes
+from kkni_rdf.store import QueryableStore, default_prefixes
 
 TITLE_EN = "KKNI qualifications (Kepmenaker 3/2021) as linked data"
 TITLE_ID = "Kualifikasi KKNI (Kepmenaker 3/2021) sebagai data tertaut"
@@ -48,7 +48,7 @@ class GraphInfo:
         return f"The decree {name} as printed, as RDF."
 
 
-def graph_infos(store: KkniStore) -> list[GraphInfo]:
+def graph_infos(store: QueryableStore) -> list[GraphInfo]:
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     assert isinstance(rows, ox.QuerySolutions)
     return [GraphInfo(r["g"].value, int(r["n"].value)) for r in rows]
@@ -135,9 +135,11 @@ def void_description(graphs: list[GraphInfo], site: str, base: str, example: str
     return t
 
 
-def build_downloads(store: KkniStore) -> dict[str, tuple[str, bytes]]:
+def build_downloads(store: QueryableStore) -> dict[str, tuple[str, bytes]]:
     """Every download, serialised once (the data never changes while the server runs)."""
-    quads = [q for q in store.store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+    rows = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(rows, ox.QuerySolutions)
+    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
     triples = list(dict.fromkeys(q.triple for q in quads))
     prefixes = default_prefixes(store.base)
     out = {}

@@ -18,7 +18,7 @@ from kkni_rdf.endpoint.formats import content_type, media_type_of
 from kkni_rdf.endpoint.guard import Refused, check_graphs, check_query
 from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
 from kkni_rdf.results import RESULT_FORMATS as OX_RESULT_FORMATS
-from kkni_rdf.store import KkniStore, QueryError, default_prefixes
+from kkni_rdf.store import QueryableStore, QueryError, default_prefixes
 
 log = logging.getLogger("kkni.endpoint")
 
@@ -158,7 +158,7 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job
     return _ok(job.result_format, out.getvalue())
 
 
-def execute(store: KkniStore, job: Job) -> Outcome:
+def execute(store: QueryableStore, job: Job) -> Outcome:
     """Check, run and serialise ``job`` on ``store`` (read-only: only ``Store.query`` is called)."""
     prefixes = default_prefixes(store.base)
     known = store.graphs()

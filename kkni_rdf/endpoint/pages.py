@@ -14,14 +14,14 @@ import pyoxigraph as ox
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
 from kkni_rdf.results import term_text
-from kkni_rdf.store import KkniStore, default_prefixes
+from kkni_rdf.store import QueryableStore, default_prefixes
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MAX_INCOMING = 300
 
 
-def _sel(store: KkniStore, text: str) -> list[ox.QuerySolution]:
+def _sel(store: QueryableStore, text: str) -> list[ox.QuerySolution]:
     r = store.query(text)
     assert isinstance(r, ox.QuerySolutions)
     return list(r)
@@ -31,7 +31,7 @@ def _iri(term: ox.NamedNode) -> str:
     return "<" + term.value + ">"
 
 
-def resource_kind(store: KkniStore, iri: str) -> str | None:
+def resource_kind(store: QueryableStore, iri: str) -> str | None:
     """ "graph" for a named graph of the store, "resource" for an IRI used in a triple, else None."""
     if iri in store.graphs():
         return "graph"
@@ -40,7 +40,7 @@ def resource_kind(store: KkniStore, iri: str) -> str | None:
     return "resource" if bool(r) else None
 
 
-def resolve_path(store: KkniStore, path: str) -> tuple[str, str] | None:
+def resolve_path(store: QueryableStore, path: str) -> tuple[str, str] | None:
     """The IRI a request path stands for and its kind, or None if the graph does not know it."""
     candidates = [store.base + path]
     if store.base != DEFAULT_BASE:
@@ -55,7 +55,7 @@ def resolve_path(store: KkniStore, path: str) -> tuple[str, str] | None:
     return None
 
 
-def describe_triples(store: KkniStore, iri: str, kind: str) -> list[ox.Triple]:
+def describe_triples(store: QueryableStore, iri: str, kind: str) -> list[ox.Triple]:
     """What a machine gets: the graph's content for a named graph, else the resource's CBD (DESCRIBE)."""
     node = _iri(ox.NamedNode(iri))
     if kind == "graph":
@@ -121,7 +121,7 @@ def not_found_page(path: str) -> str:
     )
 
 
-def _load_labels(store: KkniStore, iris: set[str], page: Page) -> None:
+def _load_labels(store: QueryableStore, iris: set[str], page: Page) -> None:
     if not iris:
         return
     values = " ".join(_iri(ox.NamedNode(i)) for i in sorted(iris))
@@ -131,7 +131,7 @@ def _load_labels(store: KkniStore, iris: set[str], page: Page) -> None:
         page.labels.setdefault(x.value, {}).setdefault(lab.language or "", lab.value)
 
 
-def _qualification_section(store: KkniStore, iri: str, page: Page) -> str:
+def _qualification_section(store: QueryableStore, iri: str, page: Page) -> str:
     q = _iri(ox.NamedNode(iri))
     k = str(KKNI)
     rules = _sel(
@@ -199,7 +199,7 @@ def _qualification_section(store: KkniStore, iri: str, page: Page) -> str:
     return "".join(html)
 
 
-def resource_page(store: KkniStore, iri: str, kind: str) -> str:
+def resource_page(store: QueryableStore, iri: str, kind: str) -> str:
     """The HTML page of ``iri``: labels in both languages, its properties, what links to it."""
     page = Page(store.base, default_prefixes(store.base))
     node = _iri(ox.NamedNode(iri))

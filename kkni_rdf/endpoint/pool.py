@@ -27,11 +27,17 @@ log = logging.getLogger("kkni.endpoint")
 _READY = "ready"
 
 
-def worker_main(conn: Connection, base: str) -> None:  # pragma: no cover - runs in a child process
-    """A worker: load the store, then answer jobs until the pipe closes."""
-    from kkni_rdf.store import KkniStore
+def worker_main(conn: Connection, base: str, store_url: str | None = None) -> None:  # pragma: no cover - runs in a child process
+    """A worker: load the store (or connect to ``store_url``), then answer jobs until the pipe closes."""
+    from kkni_rdf.store import KkniStore, QueryableStore
 
-    store = KkniStore.load_default(base)
+    store: QueryableStore
+    if store_url:
+        from kkni_rdf.remote import RemoteStore
+
+        store = RemoteStore(store_url, base=base)
+    else:
+        store = KkniStore.load_default(base)
     conn.send(_READY)
     while True:
         try:
@@ -81,11 +87,12 @@ def busy_outcome() -> Outcome:
 class QueryPool:
     """``size`` worker processes; ``run`` gives a job to an idle one under a deadline."""
 
-    def __init__(self, size: int, base: str, start_timeout: float = 120.0) -> None:
+    def __init__(self, size: int, base: str, start_timeout: float = 120.0, store_url: str | None = None) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.size = size
         self.base = base
+        self.store_url = store_url
         self.start_timeout = start_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -101,7 +108,7 @@ class QueryPool:
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
         process = subprocess.Popen(
-            [sys.executable, "-m", "kkni_rdf.endpoint.pool", str(fd), self.base],
+            [sys.executable, "-m", "kkni_rdf.endpoint.pool", str(fd), self.base, *([self.store_url] if self.store_url else [])],
             pass_fds=(fd,),
             stdin=subprocess.DEVNULL,
         )
@@ -207,4 +214,4 @@ class QueryPool:
 
 
 if __name__ == "__main__":  # pragma: no cover - a worker process started by QueryPool._spawn
-    worker_main(Connection(int(sys.argv[1])), sys.argv[2])
+    worker_main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)

@@ -93,6 +93,19 @@ def test_build_writes_into_a_folder(root: Path, tmp_path: Path, capsys: pytest.C
     code, out, _ = run(["build", str(root / "data" / "source" / "kepmenaker-3-2021.txt"), "--out", str(tmp_path)], capsys)
     assert code == 0 and "14 qualifications, 372 unit rows, 117 prerequisites" in out
     assert (tmp_path / "kepmenaker-3-2021.ttl").read_bytes() == (root / "data" / "kepmenaker-3-2021.ttl").read_bytes()
+    # the decree's validation report and the ontology's documentation are built with it
+    assert "the validation report (0 violations, 79 warnings, 12 infos)" in out
+    findings = tmp_path / "findings" / "kepmenaker-3-2021.ttl"
+    assert findings.read_bytes() == (root / "data" / "findings" / "kepmenaker-3-2021.ttl").read_bytes()
+    assert "<html" in (tmp_path / "ontology" / "index.html").read_text(encoding="utf-8")
+
+
+def test_build_can_skip_findings_and_docs(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["build", str(root / "data" / "source" / "kepmenaker-3-2021.txt"), "--out", str(tmp_path), "--no-findings", "--no-docs"], capsys
+    )
+    assert code == 0 and out.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kepmenaker-3-2021.ttl"]
 
 
 def test_build_reports_unreadable_text_with_its_line(source_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

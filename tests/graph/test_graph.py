@@ -15,7 +15,7 @@ from kkni_rdf.build import Translations, build_files, build_graph
 from kkni_rdf.decree import Decree
 from kkni_rdf.namespaces import KKNI
 from kkni_rdf.resources import translations_file
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store import GraphFile, KkniStore
 
 SOURCE_NAME = "kepmenaker-3-2021.txt"
 
@@ -199,3 +199,16 @@ def test_store_rebases_committed_data(store: KkniStore) -> None:
     got = other.query("ASK { <https://example.org/k/unit/N.78SPS02.019.2> kkni:code ?c }")
     assert bool(got)
     assert len(other) == len(store)
+
+
+def test_default_graph_is_the_union_with_each_triple_once(root: Path) -> None:
+    """A triple held by two named graphs (two decrees both define level 5, say) is one triple of
+    the default graph: every query sees the RDF merge, not a bag of the graphs."""
+    data = root / "data" / "kepmenaker-3-2021.ttl"
+    twice = KkniStore()
+    twice.load_files([GraphFile(data, "https://example.org/graph/a"), GraphFile(data, "https://example.org/graph/b")])
+    assert twice.graphs() == ["https://example.org/graph/a", "https://example.org/graph/b"]
+    got = rows(twice, (root / "queries" / "qualifications.rq").read_text())
+    assert len(got) == 14
+    assert rows(twice, "SELECT (COUNT(*) AS ?n) WHERE { ?q a kkni:Qualification }") == [{"n": "14"}]
+    assert rows(twice, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?q a kkni:Qualification } }") == [{"n": "28"}]
