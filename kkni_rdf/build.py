@@ -23,13 +23,14 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
 
 from kkni_rdf import __version__
 from kkni_rdf.decree import ASPECTS, DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode, parse_decree_file
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, PREFIXES, PROV, VOID, bind_prefixes, data_prefixes
+from kkni_rdf.terms import to_ox, to_rdflib
 
 ID = "id"
 EN = "en"
@@ -88,40 +89,8 @@ class BuildResult:
         """The triples as an rdflib ``Graph`` (made on first use), with the project's prefixes."""
         g = bind_prefixes(Graph(), self.base)
         for t in self.triples:
-            g.add((_rdflib_term(t.subject), URIRef(t.predicate.value), _rdflib_term(t.object)))
+            g.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
         return g
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _rdflib_term(term: object) -> URIRef | BNode | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
-    raise TypeError(f"not an RDF term for a triple: {term!r}")
-
-
-def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return term
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term for a triple: {term!r}")
 
 
 class _SortedTriples(list[ox.Triple]):
@@ -185,12 +154,12 @@ class _Triples:
 
     def add_term(self, s: object, p: object, o: object) -> None:
         """Add a triple of rdflib or Oxigraph terms (the slow path, for graphs made elsewhere)."""
-        subject, obj = _ox_term(s), _ox_term(o)
+        subject, obj = to_ox(s), to_ox(o)
         sub: str | ox.BlankNode = subject if isinstance(subject, ox.BlankNode) else subject.value
-        pred = _ox_term(p).value
+        pred = to_ox(p).value
         if isinstance(obj, ox.Literal):
             dt = obj.datatype.value
-            self.literal(sub, pred, obj.value, obj.language, None if obj.language or dt == _XSD_STRING else dt)
+            self.literal(sub, pred, obj.value, obj.language, None if obj.language or dt == str(XSD.string) else dt)
         else:
             self.iri(sub, pred, obj if isinstance(obj, ox.BlankNode) else obj.value)
 

@@ -22,7 +22,8 @@ from rdflib import URIRef
 from rdflib.namespace import SH
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
-from kkni_rdf.validate import _LIST_SEPARATORS, LANGS, Finding, Report, SparqlCheck, _fill, _sorted_list, sparql_checks, to_rdflib
+from kkni_rdf.terms import to_rdflib
+from kkni_rdf.validate import LANGS, Finding, Report, SparqlCheck, _fill, solution_values, sparql_checks
 
 
 class QueryableStore(Protocol):
@@ -63,10 +64,6 @@ def _unit_code(focus: object, value: object, values: dict[str, str], base: str) 
     return printed if printed and printed != "-" else None
 
 
-def _text(term: object) -> str:
-    return term.value if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode) else str(term)
-
-
 def findings_of(check: SparqlCheck, solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> list[Finding]:
     """The check's rows as findings (what ``validate.run_sparql_check`` makes, without a local graph)."""
     names = [v.value for v in solutions.variables]
@@ -75,13 +72,7 @@ def findings_of(check: SparqlCheck, solutions: ox.QuerySolutions, base: str = DE
         this = row["this"]
         if this is None:
             continue
-        values = {}
-        for name in names:
-            term = row[name]
-            if term is None:
-                continue
-            text = _text(term)
-            values[name] = _sorted_list(text, _LIST_SEPARATORS[name]) if name in _LIST_SEPARATORS else text
+        values = solution_values(row, names)
         focus = to_rdflib(this)
         # as in SHACL (and kkni_rdf.validate): without ?value, the value node is the focus node itself
         value = to_rdflib(row["value"]) if "value" in names and row["value"] is not None else focus

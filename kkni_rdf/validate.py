@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, KSH, PREFIXES, bind_prefixes, data_prefixes
 from kkni_rdf.resources import decree_data_files, ontology_files, resource
+from kkni_rdf.terms import to_ox, to_rdflib
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_IRIS: dict[str, URIRef] = {v: k for k, v in SEVERITIES.items()}
@@ -308,19 +309,6 @@ def parse_file(path: Path) -> list[ox.Triple]:
         raise InputError(path, f"not valid {fmt.name}: {exc}") from None
 
 
-def to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 @dataclass
 class DataGraphs:
     """The same triples as an Oxigraph store and as an rdflib graph."""
@@ -460,6 +448,18 @@ def _sorted_list(text: str, sep: str) -> str:
     return sep.join(parts)
 
 
+def solution_values(row: ox.QuerySolution, names: list[str]) -> dict[str, str]:
+    """A check's row as the texts its message fills in (lists sorted, for stable messages)."""
+    values = {}
+    for name in names:
+        term = row[name]
+        if term is None:
+            continue
+        text = term.value if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode) else str(term)
+        values[name] = _sorted_list(text, _LIST_SEPARATORS[name]) if name in _LIST_SEPARATORS else text
+    return values
+
+
 def run_sparql_check(check: SparqlCheck, store: ox.Store, ctx: _Context) -> list[Finding]:
     out = []
     solutions = store.query(check.select)
@@ -469,15 +469,7 @@ def run_sparql_check(check: SparqlCheck, store: ox.Store, ctx: _Context) -> list
         this = row["this"]
         if this is None:
             continue
-        values = {}
-        for name in names:
-            term = row[name]
-            if term is None:
-                continue
-            text = term.value if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode) else str(term)
-            if name in _LIST_SEPARATORS:
-                text = _sorted_list(text, _LIST_SEPARATORS[name])
-            values[name] = text
+        values = solution_values(row, names)
         focus = to_rdflib(this)
         # as in SHACL: without ?value, a node shape's value node is the focus node itself
         value = to_rdflib(row["value"]) if "value" in names and row["value"] is not None else focus
@@ -644,18 +636,6 @@ def to_html(report: Report, fail_on: str = "violation", title: str = "KKNI valid
 
 #: Prefixes of a written report (the project's bindings, kkni_rdf.namespaces).
 REPORT_PREFIXES = ("rdf", "xsd", "sh", "ksh", "kkni")
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def report_turtle(graph: Graph, header: str = "", base: str = DEFAULT_BASE) -> str:
