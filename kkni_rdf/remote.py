@@ -11,10 +11,13 @@ the server's message and, where the server gives it, the line and column in the 
 ``load_into(url, files)`` PUTs each graph file into its named graph; the GSP address is given
 or derived from the query address (see ``graph_store_url``).
 
-The union default graph is asked for through the protocol itself: every named graph is sent
-as a ``default-graph-uri`` (and as a ``named-graph-uri``, so that ``GRAPH ?g`` still sees
-them). A server configured with a union default graph (``oxigraph serve --union-default-graph``,
-Fuseki's ``tdb2:unionDefaultGraph``) can be used with ``union_default_graph=False`` instead.
+The default graph is the union of the named graphs. ``load_into`` writes that union into the
+store's own default graph too (an RDF merge: each triple once), as ``KkniStore`` keeps it; a
+store whose default graph holds triples is queried as it is (that also covers a server
+configured with a union default graph, Fuseki's ``tdb2:unionDefaultGraph``). Only when the
+store's default graph is empty is the union asked for through the protocol: every named graph
+sent as a ``default-graph-uri`` (and as a ``named-graph-uri``, so that ``GRAPH ?g`` still sees
+them); servers such as Oxigraph then match a triple held by two graphs twice.
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ class RemoteStore:
     def __post_init__(self) -> None:
         self._client = httpx.Client(timeout=self.timeout, auth=self.auth, follow_redirects=True)
         self._graphs: list[str] | None = None
+        self._default_filled: bool | None = None
         self._prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in default_prefixes(self.base).items())
         self._prologue_lines = self._prologue.count("\n")
 
@@ -140,7 +144,7 @@ class RemoteStore:
         if default is not None:
             form["default-graph-uri"] = default
             form["named-graph-uri"] = named if named is not None else self.graphs()
-        elif union and self.union_default_graph:
+        elif union and self.union_default_graph and not self._default_graph_filled():
             graphs = self.graphs()
             form["default-graph-uri"] = graphs
             form["named-graph-uri"] = named if named is not None else graphs
@@ -162,9 +166,17 @@ class RemoteStore:
         n = next(iter(solutions))["n"]
         return int(n.value) if n is not None else 0
 
+    def _default_graph_filled(self) -> bool:
+        """Whether the store's own default graph holds triples (asked once, then remembered)."""
+        if self._default_filled is None:
+            answer = self._run({"query": "ASK { ?s ?p ?o }"})
+            self._default_filled = bool(answer)
+        return self._default_filled
+
     def forget_graphs(self) -> None:
-        """Ask the store for its named graphs again on the next query (after a load)."""
+        """Ask the store for its named graphs (and its default graph) again on the next query (after a load)."""
         self._graphs = None
+        self._default_filled = None
 
     def close(self) -> None:
         self._client.close()
@@ -266,7 +278,8 @@ def load_into(
     auth: Auth = None,
     client: httpx.Client | None = None,
 ) -> list[LoadedGraph]:
-    """PUT each file into its named graph on the store at ``url`` (replacing what the graph held).
+    """PUT each file into its named graph on the store at ``url`` (replacing what the graph held),
+    and all of them into the default graph, which becomes their union (as in ``KkniStore``).
 
     Several files for one graph (the ontology's) are PUT, then POSTed (merged) in turn.
 
@@ -299,6 +312,21 @@ def load_into(
             if not response.is_success:
                 raise _status_error(response, f"loading {f.path.name} into <{f.graph}> failed")
             done.append(LoadedGraph(f.graph, f.path, len(data), response.status_code))
+        # and the union of them all into the default graph: the first file replaces it, the rest merge
+        for k, f in enumerate(todo):
+            try:
+                response = http.request(
+                    "PUT" if k == 0 else "POST",
+                    target,
+                    params={"default": ""},
+                    content=f.path.read_bytes(),
+                    headers={"Content-Type": "text/turtle; charset=utf-8"},
+                    timeout=timeout,
+                )
+            except httpx.HTTPError as exc:
+                raise _describe_http_error(exc, target, timeout) from None
+            if not response.is_success:
+                raise _status_error(response, f"loading {f.path.name} into the default graph failed")
     finally:
         if own:
             http.close()

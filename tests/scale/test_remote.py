@@ -7,6 +7,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib.namespace import SH
@@ -168,3 +169,11 @@ def test_kkni_validate_store_reports_the_stores_findings(remote: RemoteStore, ca
     code = main(["validate", "--store", closed_port_url()])
     _, err = capsys.readouterr()
     assert code == 2 and "cannot connect" in err and "Traceback" not in err
+
+
+def test_load_into_writes_the_union_into_the_default_graph(remote: RemoteStore, oxigraph_url: str) -> None:
+    """The server's own default graph holds the union, each triple once (as the embedded store's)."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?q a <https://w3id.org/kkni/ontology#Qualification> }"
+    r = httpx.get(oxigraph_url, params={"query": query}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.split() == ["n", "14"]
+    assert rows(remote.query(query)) == [('"14"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
