@@ -292,41 +292,29 @@ def load_into(
     http = client or httpx.Client(timeout=timeout, auth=auth, follow_redirects=True)
     done = []
     seen: set[str] = set()
+
+    def send(method: str, params: dict[str, str], data: bytes, into: str) -> httpx.Response:
+        try:
+            response = http.request(
+                method, target, params=params, content=data, headers={"Content-Type": "text/turtle; charset=utf-8"}, timeout=timeout
+            )
+        except httpx.HTTPError as exc:
+            raise _describe_http_error(exc, target, timeout) from None
+        if not response.is_success:
+            raise _status_error(response, f"loading {into} failed")
+        return response
+
     try:
         for f in todo:
             data = f.path.read_bytes()
             # the first file of a graph replaces it (PUT); further files of the graph add to it (POST)
             method = "POST" if f.graph in seen else "PUT"
             seen.add(f.graph)
-            try:
-                response = http.request(
-                    method,
-                    target,
-                    params={"graph": f.graph},
-                    content=data,
-                    headers={"Content-Type": "text/turtle; charset=utf-8"},
-                    timeout=timeout,
-                )
-            except httpx.HTTPError as exc:
-                raise _describe_http_error(exc, target, timeout) from None
-            if not response.is_success:
-                raise _status_error(response, f"loading {f.path.name} into <{f.graph}> failed")
+            response = send(method, {"graph": f.graph}, data, f"{f.path.name} into <{f.graph}>")
             done.append(LoadedGraph(f.graph, f.path, len(data), response.status_code))
         # and the union of them all into the default graph: the first file replaces it, the rest merge
         for k, f in enumerate(todo):
-            try:
-                response = http.request(
-                    "PUT" if k == 0 else "POST",
-                    target,
-                    params={"default": ""},
-                    content=f.path.read_bytes(),
-                    headers={"Content-Type": "text/turtle; charset=utf-8"},
-                    timeout=timeout,
-                )
-            except httpx.HTTPError as exc:
-                raise _describe_http_error(exc, target, timeout) from None
-            if not response.is_success:
-                raise _status_error(response, f"loading {f.path.name} into the default graph failed")
+            send("PUT" if k == 0 else "POST", {"default": ""}, f.path.read_bytes(), f"{f.path.name} into the default graph")
     finally:
         if own:
             http.close()
