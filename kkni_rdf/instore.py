@@ -19,11 +19,9 @@ from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.namespace import SH
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
-from kkni_rdf.terms import to_rdflib
-from kkni_rdf.validate import LANGS, Finding, Report, SparqlCheck, _fill, solution_values, sparql_checks
+from kkni_rdf.validate import Finding, Report, SparqlCheck, check_rows, sparql_checks
 
 
 class QueryableStore(Protocol):
@@ -66,32 +64,10 @@ def _unit_code(focus: object, value: object, values: dict[str, str], base: str) 
 
 def findings_of(check: SparqlCheck, solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> list[Finding]:
     """The check's rows as findings (what ``validate.run_sparql_check`` makes, without a local graph)."""
-    names = [v.value for v in solutions.variables]
     out = []
-    for row in solutions:
-        this = row["this"]
-        if this is None:
-            continue
-        values = solution_values(row, names)
-        focus = to_rdflib(this)
-        # as in SHACL (and kkni_rdf.validate): without ?value, the value node is the focus node itself
-        value = to_rdflib(row["value"]) if "value" in names and row["value"] is not None else focus
-        qualification = str(focus) if check.target_class == KKNI.Qualification else qualification_of(str(focus), base)
-        line = values.get("line", "")
-        out.append(
-            Finding(
-                severity=check.severity,
-                rule=check.rule,
-                focus=focus,
-                message={lang: _fill(check.messages[lang], values) for lang in LANGS if lang in check.messages},
-                qualification=URIRef(qualification) if qualification else None,
-                unit=_unit_code(focus, value, values, base),
-                value=value,
-                shape=check.shape,
-                component=SH.SPARQLConstraintComponent,
-                source_line=int(line) if line.isdigit() else None,
-            )
-        )
+    for r in check_rows(solutions):
+        qualification = str(r.focus) if check.target_class == KKNI.Qualification else qualification_of(str(r.focus), base)
+        out.append(r.finding(check, URIRef(qualification) if qualification else None, _unit_code(r.focus, r.value, r.values, base), r.line))
     return out
 
 

@@ -21,7 +21,7 @@ import html
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -460,33 +460,55 @@ def solution_values(row: ox.QuerySolution, names: list[str]) -> dict[str, str]:
     return values
 
 
-def run_sparql_check(check: SparqlCheck, store: ox.Store, ctx: _Context) -> list[Finding]:
-    out = []
-    solutions = store.query(check.select)
-    assert isinstance(solutions, ox.QuerySolutions)
+@dataclass(frozen=True)
+class CheckRow:
+    """One row of a SPARQL check: its focus node, value node, and the texts its message fills in."""
+
+    focus: Node
+    value: Node
+    values: dict[str, str]
+
+    @property
+    def line(self) -> int | None:
+        text = self.values.get("line", "")
+        return int(text) if text.isdigit() else None
+
+    def finding(self, check: SparqlCheck, qualification: URIRef | None, unit: str | None, line: int | None) -> Finding:
+        return Finding(
+            severity=check.severity,
+            rule=check.rule,
+            focus=self.focus,
+            message={lang: _fill(check.messages[lang], self.values) for lang in LANGS if lang in check.messages},
+            qualification=qualification,
+            unit=unit,
+            value=self.value,
+            shape=check.shape,
+            component=SH.SPARQLConstraintComponent,
+            source_line=line,
+        )
+
+
+def check_rows(solutions: ox.QuerySolutions) -> Iterator[CheckRow]:
+    """The rows of a check's SELECT that name a focus node (``?this``)."""
     names = [v.value for v in solutions.variables]
     for row in solutions:
         this = row["this"]
         if this is None:
             continue
-        values = solution_values(row, names)
         focus = to_rdflib(this)
         # as in SHACL: without ?value, a node shape's value node is the focus node itself
         value = to_rdflib(row["value"]) if "value" in names and row["value"] is not None else focus
-        line = int(values["line"]) if values.get("line", "").isdigit() else None
+        yield CheckRow(focus, value, solution_values(row, names))
+
+
+def run_sparql_check(check: SparqlCheck, store: ox.Store, ctx: _Context) -> list[Finding]:
+    solutions = store.query(check.select)
+    assert isinstance(solutions, ox.QuerySolutions)
+    out = []
+    for r in check_rows(solutions):
+        line = r.line
         out.append(
-            Finding(
-                severity=check.severity,
-                rule=check.rule,
-                focus=focus,
-                message={lang: _fill(check.messages[lang], values) for lang in LANGS if lang in check.messages},
-                qualification=ctx.qualification(focus),
-                unit=ctx.unit(focus, value),
-                value=value,
-                shape=check.shape,
-                component=SH.SPARQLConstraintComponent,
-                source_line=line if line is not None else ctx.line(focus),
-            )
+            r.finding(check, ctx.qualification(r.focus), ctx.unit(r.focus, r.value), line if line is not None else ctx.line(r.focus))
         )
     return out
 
