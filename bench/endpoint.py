@@ -1,6 +1,6 @@
 """Throughput and latency of `kkni serve` beside `oxigraph serve-read-only`, on the queries/ mix.
 
-    python bench/endpoint.py [--seconds 10] [--clients 1 8 32]
+    python -m bench.endpoint [--seconds 10] [--clients 1 8 32]
 
 Both servers run on free loopback ports with the same data (the ontology and data/**/*.ttl in
 their named graphs, union default graph). Each client sends the queries of queries/ in turn
@@ -28,7 +28,7 @@ import httpx
 
 from kkni_rdf.endpoint.describe import build_downloads
 from kkni_rdf.resources import query_files
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store.embedded import KkniStore
 
 JSON = "application/sparql-results+json"
 

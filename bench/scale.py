@@ -1,14 +1,14 @@
 """National scale: build, load, validate and query a synthetic framework at 1x, 10x, 100x the decree.
 
-    python bench/scale.py                        # scales 1, 10, 100
-    python bench/scale.py --scales 1,10 --in-process-max 10
+    python -m bench.scale                        # scales 1, 10, 100
+    python -m bench.scale --scales 1,10 --in-process-max 10
 
 For each scale: generate the decrees (bench/synth.py's generator, seeded), then time
-  build      parse + build + write Turtle for every decree (kkni_rdf.build.build_many, one process per core)
+  build      parse + build + write Turtle for every decree (kkni_rdf.graph.build.build_many, one process per core)
   load       the Turtle into the embedded Oxigraph store (KkniStore.load_files) and into a real
-             `oxigraph serve` process through the Graph Store Protocol (kkni_rdf.remote.load_into)
-  validate   in process (kkni_rdf.validate: pySHACL core shapes + the SPARQL checks in Oxigraph;
-             skipped above --in-process-max) and in the store (kkni_rdf.instore: the SPARQL checks
+             `oxigraph serve` process through the Graph Store Protocol (kkni_rdf.store.remote.load_into)
+  validate   in process (kkni_rdf.validation.engine: pySHACL core shapes + the SPARQL checks in Oxigraph;
+             skipped above --in-process-max) and in the store (kkni_rdf.validation.in_store: the SPARQL checks
              sent as queries, to the embedded store and to the server)
   query      the median latency of each queries/*.rq on the embedded store (--repeat runs)
 and report the peak memory and whether every planted inconsistency was found (and nothing else).
@@ -34,15 +34,15 @@ from pathlib import Path
 
 import httpx
 
-from kkni_rdf.build import build_many
-from kkni_rdf.decree import parse_decree_file
-from kkni_rdf.instore import validate_in_store
+from bench.synth import ExpectedFinding, Manifest, check_plants, shared_units_from, synthesize
+from kkni_rdf.decree.parser import parse_decree_file
+from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
-from kkni_rdf.remote import RemoteStore, load_into
 from kkni_rdf.resources import decree_sources, ontology_files, query_files, translations_file
-from kkni_rdf.scale import ExpectedFinding, Manifest, check_plants, shared_units_from, synthesize
-from kkni_rdf.store import ONTOLOGY_GRAPH, GraphFile, KkniStore
-from kkni_rdf.validate import Finding, sparql_checks, validate_files
+from kkni_rdf.store.embedded import ONTOLOGY_GRAPH, GraphFile, KkniStore
+from kkni_rdf.store.remote import RemoteStore, load_into
+from kkni_rdf.validation.engine import Finding, sparql_checks, validate_files
+from kkni_rdf.validation.in_store import validate_in_store
 
 #: Named queries slower than --query-budget at some scale (not run at larger scales).
 SLOW_QUERIES: dict[str, float] = {}

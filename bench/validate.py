@@ -1,6 +1,6 @@
 """How long validation takes: the decree and one candidate record, ours against plain pySHACL.
 
-    python bench/validate.py [--quick]      (--quick skips plain pySHACL on the decree: about a minute)
+    python -m bench.validate [--quick]      (--quick skips plain pySHACL on the decree: about a minute)
 
 Prints figures; asserts nothing. Goals on a 2-core machine: the decree under 0.5 s warm, a
 candidate record under 20 ms.
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kkni_rdf.check import UserInput, default_catalogue, read_input, run_check
+from kkni_rdf.checks.candidate import UserInput, default_catalogue, read_input, run_check
 from kkni_rdf.resources import decree_data_files, ontology_files, resource
-from kkni_rdf.validate import decree_data, load_data, shape_files, validate_data, validate_decree
+from kkni_rdf.validation.engine import decree_data, load_data, shape_files, validate_data, validate_decree
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:

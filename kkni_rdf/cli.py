@@ -30,11 +30,11 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kkni_rdf.build import build_many
-    from kkni_rdf.decree import DecreeParseError
+    from kkni_rdf.decree.parser import DecreeParseError
+    from kkni_rdf.graph.build import build_many
     from kkni_rdf.ontology_docs import write_ontology_html
     from kkni_rdf.resources import decree_sources, resource, resource_root, translations_file
-    from kkni_rdf.validate import InputError, write_findings
+    from kkni_rdf.validation.engine import InputError, write_findings
 
     sources = [Path(s) for s in args.sources] or decree_sources()
     out_dir = Path(args.out) if args.out else resource("data")
@@ -86,7 +86,8 @@ def read_query_text(args: argparse.Namespace) -> str:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from kkni_rdf.results import render
-    from kkni_rdf.store import KkniStore, QueryError, default_prefixes
+    from kkni_rdf.store.embedded import KkniStore, default_prefixes
+    from kkni_rdf.store.protocol import QueryError
 
     text = read_query_text(args)
     store = KkniStore.load_default(args.base)
@@ -104,7 +105,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kkni_rdf.validate import (
+    from kkni_rdf.validation.engine import (
         InputError,
         findings_path,
         load_data,
@@ -137,7 +138,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         title = "KKNI validation: " + (", ".join(f.name for f in files) if files else "Kepmenaker 3/2021")
         out = to_html(report, args.fail_on, title)
     elif args.format == "turtle":
-        from kkni_rdf.validate import report_turtle
+        from kkni_rdf.validation.engine import report_turtle
 
         name = findings_path().stem if not files else files[0].stem
         out = report_turtle(report_graph(report, name))
@@ -151,7 +152,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from kkni_rdf.check import CheckError, UserInput, default_catalogue, read_input, run_check
+    from kkni_rdf.checks.candidate import CheckError, UserInput, default_catalogue, read_input, run_check
 
     try:
         if args.file and args.units:
@@ -171,7 +172,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kkni_rdf.app import EndpointConfig, serve
+    from kkni_rdf.endpoint.app import EndpointConfig, serve
 
     if args.workers < 1 or args.timeout <= 0 or args.max_results < 1:
         raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
@@ -195,7 +196,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kkni_rdf.export import DOCUMENTS, write_export
-    from kkni_rdf.store import KkniStore
+    from kkni_rdf.store.embedded import KkniStore
 
     store = KkniStore.load_default(args.base)
     if args.out is None:
@@ -230,16 +231,16 @@ def store_auth(user: str | None) -> tuple[str, str] | None:
 import typing  # noqa: E402  (only for the annotation below; the command imports lazily)
 
 if typing.TYPE_CHECKING:
-    from kkni_rdf.validate import Report
+    from kkni_rdf.validation.engine import Report
 
 
 def validate_store(url: str, files: Sequence[Path] = ()) -> Report:
     """``kkni validate --store URL``: the SHACL-SPARQL checks as queries to the store (its named graphs' merge)."""
     import os
 
-    from kkni_rdf.instore import validate_in_store
-    from kkni_rdf.remote import RemoteError, RemoteStore
-    from kkni_rdf.store import QueryError
+    from kkni_rdf.store.protocol import QueryError
+    from kkni_rdf.store.remote import RemoteError, RemoteStore
+    from kkni_rdf.validation.in_store import validate_in_store
 
     if files:
         raise UsageError("give files or --store, not both (load files into the store with `kkni load`)")
@@ -251,8 +252,8 @@ def validate_store(url: str, files: Sequence[Path] = ()) -> Report:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from kkni_rdf.remote import RemoteError, RemoteStore, graph_store_url
-    from kkni_rdf.store import GraphFile, default_graph_files
+    from kkni_rdf.store.embedded import GraphFile, default_graph_files
+    from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url
 
     files = default_graph_files()
     if args.files:
@@ -284,7 +285,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kkni_rdf.results import GRAPH_FORMATS, TEXT_FORMATS
+    from kkni_rdf.results import GRAPH_FORMAT_KEYS, TEXT_FORMATS
 
     parser = argparse.ArgumentParser(
         prog="kkni",
@@ -310,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         default="table",
-        choices=[*TEXT_FORMATS, *GRAPH_FORMATS],
+        choices=[*TEXT_FORMATS, *GRAPH_FORMAT_KEYS],
         help="table (default), csv, tsv, json, xml; for CONSTRUCT/DESCRIBE: turtle, ntriples, …",
     )
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")

@@ -29,7 +29,7 @@ from rdflib import Graph
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import bind_prefixes, sparql_prologue
 from kkni_rdf.resources import resource
-from kkni_rdf.store import ONTOLOGY_GRAPH, SHAPES_GRAPH, KkniStore
+from kkni_rdf.store.embedded import ONTOLOGY_GRAPH, SHAPES_GRAPH, KkniStore
 
 CONTEXT_IRI = "https://w3id.org/kkni/context/v1.jsonld"
 FORMATS = ("jsonld", "ctdl", "elm", "skos", "csv")

@@ -8,21 +8,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-TEXT_FORMATS = ("table", *RESULT_FORMATS)
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, rdf_format, results_format
+
+TEXT_FORMATS = ("table", *(f.key for f in RESULT_FORMATS))
+GRAPH_FORMAT_KEYS = tuple(f.key for f in GRAPH_FORMATS)
 
 
 def term_text(term: object, prefixes: dict[str, str] | None = None) -> str:
@@ -57,11 +46,11 @@ def table(result: ox.QuerySolutions, prefixes: dict[str, str] | None = None) -> 
 def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Serialise a query's result for the command line in ``fmt``."""
     if isinstance(result, ox.QueryTriples):
-        return ox.serialize(result, format=GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE), prefixes=prefixes) or b""
+        return ox.serialize(result, format=rdf_format(fmt) if fmt in GRAPH_FORMAT_KEYS else ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     if fmt == "table":
         if isinstance(result, ox.QueryBoolean):
             return b"true\n" if bool(result) else b"false\n"
         return table(result, prefixes).encode("utf-8")
-    if fmt not in RESULT_FORMATS:
+    if fmt not in TEXT_FORMATS:
         raise ValueError(f"unknown result format {fmt!r}; expected one of {', '.join(TEXT_FORMATS)}")
-    return result.serialize(format=RESULT_FORMATS[fmt]) or b""
+    return result.serialize(format=results_format(fmt)) or b""

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kkni_rdf.decree import Decree, parse_decree_file
-from kkni_rdf.store import KkniStore
+from kkni_rdf.decree.parser import Decree, parse_decree_file
+from kkni_rdf.store.embedded import KkniStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "source" / "kepmenaker-3-2021.txt"

@@ -1,4 +1,4 @@
-"""The public SPARQL endpoint's parts; ``kkni_rdf.app`` wires them into a FastAPI app.
+"""The public SPARQL endpoint's parts; ``kkni_rdf.endpoint.app`` wires them into a FastAPI app.
 
 - ``formats``: media types and content negotiation.
 - ``guard``: the safety check run before a query reaches the engine (no SERVICE, no unknown graphs, no updates).

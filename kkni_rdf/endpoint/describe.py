@@ -8,11 +8,10 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF
 
 from kkni_rdf import __version__
-from kkni_rdf.endpoint.formats import content_type
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, rdf_format
 from kkni_rdf.namespaces import KKNI, SD, VOID
-from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
-from kkni_rdf.results import RESULT_FORMATS as OX_RESULT_FORMATS
-from kkni_rdf.store import QueryableStore, default_prefixes
+from kkni_rdf.store.embedded import default_prefixes
+from kkni_rdf.store.protocol import QueryableStore
 
 TITLE_EN = "KKNI qualifications (Kepmenaker 3/2021) as linked data"
 TITLE_ID = "Kualifikasi KKNI (Kepmenaker 3/2021) sebagai data tertaut"
@@ -80,9 +79,9 @@ def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str
         ox.Triple(svc, _n(DCTERMS.title), _lit(TITLE_ID, "id")),
         ox.Triple(svc, _n(DCTERMS.description), _lit(limits_note, "en")),
     ]
-    for rfmt in OX_RESULT_FORMATS.values():
+    for rfmt in (f.ox for f in RESULT_FORMATS):
         t.append(ox.Triple(svc, _n(SD.resultFormat), _n(rfmt.iri)))
-    for gfmt in OX_GRAPH_FORMATS.values():
+    for gfmt in (f.ox for f in GRAPH_FORMATS):
         t.append(ox.Triple(svc, _n(SD.resultFormat), _n(_W3C_FORMAT_IRIS.get(gfmt.iri, gfmt.iri))))
     dataset, default = ox.BlankNode(), ox.BlankNode()
     t += [
@@ -144,7 +143,7 @@ def build_downloads(store: QueryableStore) -> dict[str, tuple[str, bytes]]:
     prefixes = default_prefixes(store.base)
     out = {}
     for name, key in DOWNLOADS.items():
-        fmt = OX_GRAPH_FORMATS[key]
+        fmt = rdf_format(key)
         body = ox.serialize(quads if key in _QUAD_FORMATS else triples, format=fmt, prefixes=prefixes) or b""
         out[name] = (content_type(fmt.media_type), body)
     return out

@@ -14,11 +14,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from kkni_rdf.endpoint.formats import content_type, media_type_of
 from kkni_rdf.endpoint.guard import Refused, check_graphs, check_query
-from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
-from kkni_rdf.results import RESULT_FORMATS as OX_RESULT_FORMATS
-from kkni_rdf.store import QueryableStore, QueryError, default_prefixes
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format, results_format
+from kkni_rdf.store.embedded import default_prefixes
+from kkni_rdf.store.protocol import QueryableStore, QueryError
 
 log = logging.getLogger("kkni.endpoint")
 
@@ -122,20 +121,20 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job
     limits = job.limits
     if isinstance(result, ox.QueryTriples):
         if job.graph_format is None:
-            return not_acceptable("construct/describe", [media_type_of(k) for k in OX_GRAPH_FORMATS])
+            return not_acceptable("construct/describe", [f.media_type for f in GRAPH_FORMATS])
         triples = list(islice(result, limits.max_results + 1))
         if len(triples) > limits.max_results:
             return too_large("triples", limits.max_results)
         out = _Capped(limits.max_bytes)
         try:
-            ox.serialize(triples, out, format=OX_GRAPH_FORMATS[job.graph_format], prefixes=prefixes)
+            ox.serialize(triples, out, format=rdf_format(job.graph_format), prefixes=prefixes)
         except _TooLarge:
             return too_large("bytes", limits.max_bytes)
         return _ok(job.graph_format, out.getvalue())
     if job.result_format is None:
         form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
-        return not_acceptable(form, [media_type_of(k) for k in OX_RESULT_FORMATS])
-    fmt = OX_RESULT_FORMATS[job.result_format]
+        return not_acceptable(form, [f.media_type for f in RESULT_FORMATS])
+    fmt = results_format(job.result_format)
     if isinstance(result, ox.QueryBoolean):
         return _ok(job.result_format, result.serialize(format=fmt) or b"")
     # SELECT: the solutions are written once as TSV (one line per solution) to count them under

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
 from kkni_rdf.results import term_text
-from kkni_rdf.store import QueryableStore, default_prefixes
+from kkni_rdf.store.embedded import default_prefixes
+from kkni_rdf.store.protocol import QueryableStore
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

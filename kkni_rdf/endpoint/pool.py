@@ -29,11 +29,12 @@ _READY = "ready"
 
 def worker_main(conn: Connection, base: str, store_url: str | None = None) -> None:  # pragma: no cover - runs in a child process
     """A worker: load the store (or connect to ``store_url``), then answer jobs until the pipe closes."""
-    from kkni_rdf.store import KkniStore, QueryableStore
+    from kkni_rdf.store.embedded import KkniStore
+    from kkni_rdf.store.protocol import QueryableStore
 
     store: QueryableStore
     if store_url:
-        from kkni_rdf.remote import RemoteStore
+        from kkni_rdf.store.remote import RemoteStore
 
         store = RemoteStore(store_url, base=base)
     else:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from kkni_rdf.app import EndpointConfig, create_app
+from kkni_rdf.endpoint.app import EndpointConfig, create_app
 
 #: Short enough to keep the suite fast, long enough for every real query on a loaded machine.
 TEST_TIMEOUT = 4.0

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from kkni_rdf.endpoint.pages import resolve_path
 from kkni_rdf.resources import query_files
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store.embedded import KkniStore
 
 BASE = "https://w3id.org/kkni/"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store.embedded import KkniStore
 
 ONTOLOGY_GRAPH = "https://w3id.org/kkni/graph/ontology"
 DECREE_GRAPH = "https://w3id.org/kkni/graph/kepmenaker-3-2021"

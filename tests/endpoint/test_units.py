@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kkni_rdf.endpoint.cache import AnswerCache
-from kkni_rdf.endpoint.formats import GRAPH_FORMATS, RESULT_FORMATS, accepts_html, format_param, negotiate
 from kkni_rdf.endpoint.guard import Refused, check_query
 from kkni_rdf.endpoint.named import parse_named_query
-from kkni_rdf.store import default_prefixes
+from kkni_rdf.endpoint.negotiation import accepts_html, negotiate
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, format_key
+from kkni_rdf.store.embedded import default_prefixes
 
 GRAPHS = ["https://w3id.org/kkni/graph/ontology", "https://w3id.org/kkni/graph/kepmenaker-3-2021"]
 
@@ -37,11 +38,11 @@ def test_negotiate(accept: str | None, results: str | None, graph: str | None) -
 
 
 def test_format_parameter_names_and_media_types() -> None:
-    assert format_param("csv", RESULT_FORMATS) == "csv"
-    assert format_param("text/turtle", GRAPH_FORMATS) == "turtle"
-    assert format_param("json", GRAPH_FORMATS) == "jsonld"
-    assert format_param("ttl", RESULT_FORMATS) is None
-    assert format_param("nonsense", GRAPH_FORMATS) is None
+    assert format_key("csv", RESULT_FORMATS) == "csv"
+    assert format_key("text/turtle", GRAPH_FORMATS) == "turtle"
+    assert format_key("json", GRAPH_FORMATS) == "jsonld"
+    assert format_key("ttl", RESULT_FORMATS) is None
+    assert format_key("nonsense", GRAPH_FORMATS) is None
 
 
 def test_accepts_html_only_when_the_browser_prefers_it() -> None:

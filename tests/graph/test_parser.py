@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from kkni_rdf.decree import Decree, DecreeParseError, clean, number_from_words, parse_decree, parse_unit_code
+from kkni_rdf.decree.parser import Decree, DecreeParseError, clean, number_from_words, parse_decree, parse_unit_code
 
 # Per annex section, as printed (checked by hand against data/source/kepmenaker-3-2021.txt):
 # (short id, level, group, units in all, core, elective, core rows, elective rows, job titles, prerequisites)

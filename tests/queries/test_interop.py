@@ -14,12 +14,12 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kkni_rdf import export
 from kkni_rdf.cli import main
-from kkni_rdf.decree import Decree
+from kkni_rdf.decree.parser import Decree
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import CTDL, ELM, KKNI
 from kkni_rdf.ontology_docs import render_html
 from kkni_rdf.resources import ontology_files, resource
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store.embedded import KkniStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CURATED = sorted((ROOT / "data" / "crosswalks").glob("*.ttl")) + sorted((ROOT / "data" / "alignments").glob("*.ttl"))

@@ -18,10 +18,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kkni_rdf.decree import Decree, Qualification
+from kkni_rdf.decree.parser import Decree, Qualification
 from kkni_rdf.namespaces import KKNI, KSH
 from kkni_rdf.resources import query_files, resource
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store.embedded import KkniStore
 
 Row = dict[str, object]
 QUAL = "https://w3id.org/kkni/qualification/kepmenaker-3-2021/"

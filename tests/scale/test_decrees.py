@@ -10,12 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kkni_rdf.build import build_files, build_many, serialize
-from kkni_rdf.decree import Decree, parse_decree_file
+from bench.synth import PLANT_KINDS, SharedUnit, number_words, shared_units_from, synthesize
+from kkni_rdf.decree.parser import Decree, parse_decree_file
+from kkni_rdf.graph.build import build_files, build_many, serialize
 from kkni_rdf.iris import Iris
 from kkni_rdf.resources import ontology_files, translations_file
-from kkni_rdf.scale import PLANT_KINDS, SharedUnit, number_words, shared_units_from, synthesize
-from kkni_rdf.store import GraphFile, KkniStore
+from kkni_rdf.store.embedded import GraphFile, KkniStore
 
 SYNTH = "kepmenaker-500-2022"
 
@@ -142,7 +142,7 @@ def test_number_words(n: int, words: str) -> None:
 def test_cross_decree_findings_need_across_decrees(root: Path, tmp_path: Path) -> None:
     """A second printing of the decree under another number reuses every code and level: only the
     run across decrees sees that, the per-graph run sees each decree alone."""
-    from kkni_rdf.instore import validate_in_store
+    from kkni_rdf.validation.in_store import validate_in_store
 
     text = (root / "data" / "source" / "kepmenaker-3-2021.txt").read_text(encoding="utf-8")
     (tmp_path / "copy.txt").write_text(text.replace("NOMOR 3 TAHUN 2021", "NOMOR 4 TAHUN 2021"), encoding="utf-8")

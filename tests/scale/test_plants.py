@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from kkni_rdf.build import build_many
-from kkni_rdf.instore import decree_of, validate_in_store
+from bench.synth import PLANT_KINDS, ExpectedFinding, Manifest, check_plants, synthesize
+from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.resources import ontology_files
-from kkni_rdf.scale import PLANT_KINDS, ExpectedFinding, Manifest, check_plants, synthesize
-from kkni_rdf.store import GraphFile, KkniStore
-from kkni_rdf.validate import Finding, Report, sparql_checks, validate_files
+from kkni_rdf.store.embedded import GraphFile, KkniStore
+from kkni_rdf.validation.engine import Finding, Report, sparql_checks, validate_files
+from kkni_rdf.validation.in_store import decree_of, validate_in_store
 
 
 @pytest.fixture(scope="module")

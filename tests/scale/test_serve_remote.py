@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from kkni_rdf.app import EndpointConfig, create_app
-from kkni_rdf.remote import load_into
+from kkni_rdf.endpoint.app import EndpointConfig, create_app
 from kkni_rdf.resources import resource
-from kkni_rdf.store import KkniStore
+from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.remote import load_into
 
 
 @pytest.fixture(scope="module")

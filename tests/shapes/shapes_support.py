@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from kkni_rdf.namespaces import sparql_prologue
 from kkni_rdf.resources import ontology_files
-from kkni_rdf.validate import DataGraphs, Report, validate_data
+from kkni_rdf.validation.engine import DataGraphs, Report, validate_data
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "data" / "examples"

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from kkni_rdf.validate import DataGraphs, sparql_checks, validate_data, validate_with_pyshacl
+from kkni_rdf.validation.engine import DataGraphs, sparql_checks, validate_data, validate_with_pyshacl
 from tests.shapes.shapes_support import apply_update
 from tests.shapes.test_shapes import FIXTURES
 

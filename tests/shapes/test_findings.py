@@ -9,8 +9,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from kkni_rdf.namespaces import KKNI, KSH
-from kkni_rdf.store import KkniStore
-from kkni_rdf.validate import decree_data, findings_path, findings_text, validate_decree
+from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.validation.engine import decree_data, findings_path, findings_text, validate_decree
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| (violation|warning|info) \| ([\w.-]+) \| ([A-N-]) \| ([\w-]+) \| ([\w.-]+) \| (\d+|None) \|$")

@@ -12,7 +12,7 @@ from rdflib.namespace import SH
 
 from kkni_rdf.namespaces import KSH
 from kkni_rdf.resources import ontology_files
-from kkni_rdf.validate import packaging_queries, shapes_graph, sparql_checks
+from kkni_rdf.validation.engine import packaging_queries, shapes_graph, sparql_checks
 from tests.shapes.shapes_support import apply_update, base_graph, validate_graph
 
 U = "https://w3id.org/kkni/unit/P.85ABC01"
@@ -176,7 +176,7 @@ def test_every_ontology_class_has_a_shape() -> None:
 def test_packaging_queries_are_plain_selects_that_run_unbound() -> None:
     import pyoxigraph as ox
 
-    from kkni_rdf.validate import decree_data
+    from kkni_rdf.validation.engine import decree_data
 
     queries = packaging_queries()
     assert len(queries) == len(sparql_checks()) >= 20

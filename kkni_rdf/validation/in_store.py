@@ -1,10 +1,10 @@
 """The packaging-rule checks run by the store itself, where the graph lives.
 
 Each SHACL-SPARQL constraint of ``shapes/`` is a self-contained SELECT that also works with
-``$this`` unbound (``kkni_rdf.validate.sparql_checks``): sent as a plain query to the store, it
+``$this`` unbound (``kkni_rdf.validation.engine.sparql_checks``): sent as a plain query to the store, it
 returns every violating focus node over the whole graph at once. The store (embedded
 ``KkniStore`` or any SPARQL 1.1 endpoint through ``RemoteStore``) does the work; only the rows
-come back. The findings are ``kkni_rdf.validate.Finding``s, with the same rule ids, focus
+come back. The findings are ``kkni_rdf.validation.engine.Finding``s, with the same rule ids, focus
 nodes, values, lines and messages as the in-process run (which uses the same queries).
 
 The core (non-SPARQL) structural shapes need a SHACL engine and are not run here.
@@ -15,23 +15,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
-from kkni_rdf.validate import Finding, Report, SparqlCheck, check_rows, sparql_checks
-
-
-class QueryableStore(Protocol):
-    """What the in-store run needs: ``KkniStore`` and ``RemoteStore`` both have it."""
-
-    base: str
-
-    def graphs(self) -> list[str]: ...
-
-    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+from kkni_rdf.store.protocol import QueryableStore
+from kkni_rdf.validation.engine import Finding, Report, SparqlCheck, check_rows, sparql_checks
 
 
 def qualification_of(focus: str, base: str = DEFAULT_BASE) -> str | None:
@@ -122,7 +112,6 @@ def validate_in_store(
 __all__ = [
     "CROSS_DECREE_RULES",
     "CheckTiming",
-    "QueryableStore",
     "decree_of",
     "findings_of",
     "qualification_of",

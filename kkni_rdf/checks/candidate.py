@@ -140,7 +140,7 @@ def catalogue_from_store(store: object, base: str = DEFAULT_BASE) -> Catalogue:
 
 @cache
 def default_catalogue() -> Catalogue:
-    from kkni_rdf.validate import decree_data
+    from kkni_rdf.validation.engine import decree_data
 
     return catalogue_from_store(decree_data().store)
 
@@ -292,7 +292,7 @@ def _looks_like_code(text: str) -> bool:
 
 def read_input(path: Path) -> UserInput:
     """A record or program file: RDF (``.ttl``, ``.nt``, ``.jsonld``, or ``.json`` with ``@context``) or a list of codes."""
-    from kkni_rdf.validate import DataGraphs, InputError, parse_file
+    from kkni_rdf.validation.engine import DataGraphs, InputError, parse_file
 
     if not path.is_file():
         raise CheckError(f"no such file: {path}")

@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
+from kkni_rdf.formats import rdf_format_of_path
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, KSH, PREFIXES, bind_prefixes, data_prefixes
 from kkni_rdf.resources import decree_data_files, ontology_files, resource
 from kkni_rdf.terms import to_ox, to_rdflib
@@ -41,14 +42,8 @@ SEVERITY_IRIS: dict[str, URIRef] = {v: k for k, v in SEVERITIES.items()}
 SEVERITY_ORDER = ("violation", "warning", "info")
 LANGS = ("id", "en")
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-}
+#: The RDF files a user may give (Turtle, N-Triples, JSON-LD).
+RDF_SUFFIXES = (".json", ".jsonld", ".nt", ".ntriples", ".ttl", ".turtle")
 
 FINDINGS_HEADER = """\
 # GENERATED FILE: do not edit by hand.
@@ -287,9 +282,9 @@ def _shape_info() -> dict[Node, tuple[str, str, dict[str, str]]]:
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = rdf_format_of_path(path) if path.suffix.lower() in RDF_SUFFIXES else None
     if fmt is None:
-        raise InputError(path, f"unknown RDF file type {path.suffix!r}; expected one of {', '.join(sorted(FORMATS))}")
+        raise InputError(path, f"unknown RDF file type {path.suffix!r}; expected one of {', '.join(RDF_SUFFIXES)}")
     return fmt
 
 

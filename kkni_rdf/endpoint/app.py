@@ -31,25 +31,17 @@ from kkni_rdf import __version__
 from kkni_rdf.endpoint import describe, pages
 from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.execute import Job, Limits, Outcome, error, not_acceptable
-from kkni_rdf.endpoint.formats import (
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    accepts_html,
-    content_type,
-    format_param,
-    known_format_names,
-    media_type_of,
-    negotiate,
-)
 from kkni_rdf.endpoint.guard import refuse_update
 from kkni_rdf.endpoint.named import NAME, NamedQuery, load_named_queries
+from kkni_rdf.endpoint.negotiation import accepts_html, negotiate
 from kkni_rdf.endpoint.pool import QueryPool
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, format_key, known_format_names, media_type_of, rdf_format
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY
-from kkni_rdf.results import GRAPH_FORMATS as OX_GRAPH_FORMATS
-from kkni_rdf.store import KkniStore, QueryableStore, default_prefixes
+from kkni_rdf.store.embedded import KkniStore, default_prefixes
+from kkni_rdf.store.protocol import QueryableStore
 
 log = logging.getLogger("kkni.endpoint")
-STATIC = Path(__file__).resolve().parent / "endpoint" / "static"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 @dataclass(frozen=True)
@@ -68,7 +60,7 @@ class EndpointConfig:
 def open_store(config: EndpointConfig) -> QueryableStore:
     """The embedded Oxigraph store, or a SPARQL 1.1 endpoint given by ``--store URL``."""
     if config.store_url:
-        from kkni_rdf.remote import RemoteStore
+        from kkni_rdf.store.remote import RemoteStore
 
         return RemoteStore(config.store_url, timeout=config.timeout, base=config.base)
     return KkniStore.load_default(config.base)
@@ -102,7 +94,7 @@ class Endpoint:
 
     def choose_formats(self, accept: str | None, fmt: str | None) -> tuple[str | None, str | None] | Outcome:
         if fmt:
-            rf, gf = format_param(fmt, RESULT_FORMATS), format_param(fmt, GRAPH_FORMATS)
+            rf, gf = format_key(fmt, RESULT_FORMATS), format_key(fmt, GRAPH_FORMATS)
             if rf is None and gf is None:
                 return error(
                     400,
@@ -163,10 +155,10 @@ class Endpoint:
     # -- descriptions and pages
 
     def graph_answer(self, triples: list[ox.Triple], accept: str | None, fmt: str | None, form: str = "description") -> Outcome:
-        key = format_param(fmt, GRAPH_FORMATS) if fmt else negotiate(accept, GRAPH_FORMATS)
+        key = format_key(fmt, GRAPH_FORMATS) if fmt else negotiate(accept, GRAPH_FORMATS)
         if key is None:
-            return not_acceptable(form, [media_type_of(k) for k in OX_GRAPH_FORMATS])
-        body = ox.serialize(triples, format=OX_GRAPH_FORMATS[key], prefixes=default_prefixes(self.config.base)) or b""
+            return not_acceptable(form, [f.media_type for f in GRAPH_FORMATS])
+        body = ox.serialize(triples, format=rdf_format(key), prefixes=default_prefixes(self.config.base)) or b""
         return Outcome(200, content_type(media_type_of(key)), body)
 
     def limits_note(self) -> str:

@@ -31,30 +31,16 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from kkni_rdf.formats import rdf_format_of_media_type, results_format_of_media_type
 from kkni_rdf.namespaces import DEFAULT_BASE
-from kkni_rdf.store import GraphFile, QueryError, default_graph_files, default_prefixes, query_error
+from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
+from kkni_rdf.store.protocol import QueryError, query_error
 
 #: What we accept, best first: SPARQL JSON results (SELECT, ASK) and N-Triples (CONSTRUCT, DESCRIBE).
 ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, application/sparql-results+xml;q=0.8, "
     "text/turtle;q=0.7, application/rdf+xml;q=0.5, text/csv;q=0.2, text/tab-separated-values;q=0.2"
 )
-RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Auth = tuple[str, str] | None
 
@@ -219,12 +205,14 @@ def _iris(value: object) -> list[str] | None:
 def parse_response(content_type: str, body: bytes) -> Result:
     """The Oxigraph result object for a server's answer, by its media type."""
     media = content_type.split(";")[0].strip().lower()
-    if media in RESULT_TYPES:
-        return ox.parse_query_results(body, format=RESULT_TYPES[media])
-    if media in GRAPH_TYPES:
+    results_format = results_format_of_media_type(media)
+    if results_format is not None:
+        return ox.parse_query_results(body, format=results_format)
+    graph_format = rdf_format_of_media_type(media)
+    if graph_format is not None:
         # a QueryTriples like the embedded store's: the triples loaded into a scratch store
         scratch = ox.Store()
-        scratch.load(body, format=GRAPH_TYPES[media], to_graph=ox.DefaultGraph())
+        scratch.load(body, format=graph_format, to_graph=ox.DefaultGraph())
         result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
         assert isinstance(result, ox.QueryTriples)
         return result

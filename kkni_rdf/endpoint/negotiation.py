@@ -1,51 +1,10 @@
-"""Media types of the endpoint's answers and HTTP content negotiation.
-
-The serialisers are Oxigraph's; this module only chooses one from an ``Accept`` header or a
-``format`` parameter.
-"""
+"""HTTP content negotiation: which of the registry's formats (``kkni_rdf.formats``) an ``Accept`` header asks for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kkni_rdf.formats import Format
 
-
-@dataclass(frozen=True)
-class Format:
-    key: str  # the short name a `format` parameter may give
-    media_type: str  # what the response's Content-Type says
-    aliases: tuple[str, ...] = ()  # other media types (and short names) that choose it
-
-
-#: SELECT and ASK results, the first is the default.
-RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json",)),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-    Format("csv", "text/csv"),
-    Format("tsv", "text/tab-separated-values"),
-)
-#: CONSTRUCT and DESCRIBE results, resource descriptions, the service description; the first is the default.
-GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("application/x-turtle", "ttl")),
-    Format("ntriples", "application/n-triples", ("text/plain", "nt")),
-    Format("nquads", "application/n-quads", ("nq",)),
-    Format("trig", "application/trig"),
-    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "rdf", "xml")),
-)
 HTML = "text/html"
-TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-", "application/trig", "application/ld+json", "application/rdf+xml")
-
-
-def content_type(media_type: str) -> str:
-    """The Content-Type header for ``media_type`` (text formats say they are UTF-8)."""
-    return f"{media_type}; charset=utf-8" if media_type.startswith(TEXT_TYPES) else media_type
-
-
-def media_type_of(key: str) -> str:
-    for f in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        if f.key == key:
-            return f.media_type
-    raise KeyError(key)
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:
@@ -116,21 +75,3 @@ def accepts_html(accept: str | None) -> bool:
         return False
     explicit = [q for rng, q in ranges if rng not in ("*/*", "*", "text/*") and rng != HTML]
     return all(html_q >= q for q in explicit) and any(rng == HTML for rng, _ in ranges)
-
-
-def format_param(value: str, offers: tuple[Format, ...]) -> str | None:
-    """The key of the offer a ``format`` parameter names (a short name or a media type), or None."""
-    v = value.strip().lower()
-    for f in offers:
-        if v == f.key or v == f.media_type or v in f.aliases:
-            return f.key
-    return None
-
-
-def known_format_names() -> list[str]:
-    names: list[str] = []
-    for f in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        for n in (f.key, f.media_type):
-            if n not in names:
-                names.append(n)
-    return names

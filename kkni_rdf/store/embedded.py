@@ -6,52 +6,19 @@ turned into ``QueryError`` with the line and column Oxigraph reports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
 from kkni_rdf.iris import Iris
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, KKNI_ONTOLOGY, KSH, PREFIXES, data_prefixes
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY, KSH, PREFIXES, data_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
+from kkni_rdf.store.protocol import query_error
 
 ONTOLOGY_GRAPH = "ontology"
 SHAPES_GRAPH = "shapes"
-
-
-class QueryError(ValueError):
-    """A query the engine cannot parse or run, with where the problem is."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        self.message = message
-        self.line = line
-        self.column = column
-        where = f" at line {line}, column {column}" if line is not None else ""
-        super().__init__(f"{message}{where}")
-
-    def as_dict(self) -> dict[str, object]:
-        return {"error": "malformed query", "message": self.message, "line": self.line, "column": self.column}
-
-
-_ORACLE_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
-
-
-def query_error(exc: SyntaxError) -> QueryError:
-    """A readable ``QueryError`` from Oxigraph's ``SyntaxError``."""
-    text = str(exc)
-    m = _ORACLE_POSITION.match(text)
-    if not m:
-        return QueryError(text)
-    line, column, detail = int(m[1]), int(m[2]), m[3]
-    if "Prefix not found" in detail:
-        detail = "undeclared prefix (add a PREFIX line for it)"
-    elif detail.startswith("expected one of "):
-        options = [o.strip() for o in detail[len("expected one of ") :].split(",") if o.strip() and "'" not in o]
-        detail = "unexpected text; expected " + ", ".join(options[:8]) if options else "unexpected text"
-    return QueryError(f"syntax error: {detail}", line, column)
 
 
 @dataclass(frozen=True)
@@ -157,19 +124,9 @@ class KkniStore:
         )
 
 
-class QueryableStore(Protocol):
-    """What the endpoint and the queries need of a store: ``KkniStore`` or ``remote.RemoteStore``."""
-
-    base: str
-
-    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
-
-    def graphs(self) -> list[str]: ...
-
-
 def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """Prefixes a query may use without declaring them."""
     return {**PREFIXES, **data_prefixes(base)}
 
 
-__all__ = ["KKNI", "GraphFile", "KkniStore", "QueryError", "QueryableStore", "default_graph_files", "default_prefixes", "query_error"]
+__all__ = ["GraphFile", "KkniStore", "default_graph_files", "default_prefixes"]

@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
 
 from kkni_rdf import __version__
-from kkni_rdf.decree import ASPECTS, DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode, parse_decree_file
+from kkni_rdf.decree.parser import ASPECTS, DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode, parse_decree_file
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, PREFIXES, PROV, VOID, bind_prefixes, data_prefixes
 from kkni_rdf.terms import to_ox, to_rdflib

@@ -1,0 +1,1 @@
+"""The decree's RDF graph: built from the parsed decree and written as stable Turtle."""
