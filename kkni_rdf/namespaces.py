@@ -30,6 +30,8 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+#: W3C entailment regimes (the service description names the one the endpoint uses).
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
 #: Prefix bindings for every serialisation and every query the project writes.
 PREFIXES: dict[str, str] = {
@@ -75,3 +77,34 @@ def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
 def sparql_prologue(base: str = DEFAULT_BASE) -> str:
     """``PREFIX`` lines for every project prefix, for queries built in code."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {**PREFIXES, **data_prefixes(base)}.items())
+
+
+# rdflib's own namespaces (RDF, RDFS, …) are exported from here too, so that every module takes its namespaces from this one.
+__all__ = [
+    "CTDL",
+    "DCTERMS",
+    "DEFAULT_BASE",
+    "ELI",
+    "ELM",
+    "ENTAILMENT",
+    "ESCO",
+    "KKNI",
+    "KKNI_ONTOLOGY",
+    "KKNI_SHAPES",
+    "KSH",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "VANN",
+    "VOID",
+    "XSD",
+    "bind_prefixes",
+    "data_prefixes",
+    "sparql_prologue",
+]

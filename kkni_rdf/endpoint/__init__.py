@@ -1,11 +1,15 @@
 """The public SPARQL endpoint's parts; ``kkni_rdf.endpoint.app`` wires them into a FastAPI app.
 
-- ``formats``: media types and content negotiation.
+- ``app``: the app and its routes (thin: they read the request and call the service).
+- ``service``: ``Endpoint``, the service's state and typed, blocking methods; ``EndpointConfig``.
+- ``protocol``: reading SPARQL 1.1 Protocol requests (GET, POST, dataset parameters) and content negotiation.
+- ``errors``: ``Outcome`` (a finished answer) and every bilingual JSON error answer.
 - ``guard``: the safety check run before a query reaches the engine (no SERVICE, no unknown graphs, no updates).
-- ``execute``: one query, checked, evaluated and serialised under caps (runs inside a worker process).
+- ``execute``: one query, checked, evaluated and serialised once under caps (runs inside a worker process).
 - ``pool``: the worker processes that give every query a deadline that holds for CPU-bound evaluation.
-- ``cache``: a bounded LRU of finished responses (the data is immutable).
+- ``served``: the store, opened once, with its prefixes and named graphs.
+- ``cache``: a bounded LRU of finished answers (the data is immutable).
 - ``describe``: the service description, VoID and the whole-graph downloads.
 - ``named``: the named queries in ``queries/`` and their header comments.
-- ``pages``: the linked-data HTML pages.
+- ``pages``: the linked-data pages (HTML from the Jinja2 templates in ``templates/``).
 """

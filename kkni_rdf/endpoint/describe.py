@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF
 
 from kkni_rdf import __version__
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, rdf_format
-from kkni_rdf.namespaces import KKNI, SD, VOID
+from kkni_rdf.namespaces import DCTERMS, ENTAILMENT, KKNI, RDF, SD, VOID, XSD
 from kkni_rdf.store.embedded import default_prefixes
 from kkni_rdf.store.protocol import QueryableStore
 
@@ -62,7 +61,7 @@ def _lit(text: str, lang: str | None = None) -> ox.Literal:
 
 
 def _int(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(n), datatype=_n(XSD.integer))
 
 
 def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str) -> list[ox.Triple]:
@@ -74,7 +73,7 @@ def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str
         ox.Triple(svc, _n(SD.endpoint), svc),
         ox.Triple(svc, _n(SD.supportedLanguage), _n(SD.SPARQL11Query)),
         ox.Triple(svc, _n(SD.feature), _n(SD.UnionDefaultGraph)),
-        ox.Triple(svc, _n(SD.defaultEntailmentRegime), _n("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(svc, _n(SD.defaultEntailmentRegime), _n(ENTAILMENT.Simple)),
         ox.Triple(svc, _n(DCTERMS.title), _lit(TITLE_EN, "en")),
         ox.Triple(svc, _n(DCTERMS.title), _lit(TITLE_ID, "id")),
         ox.Triple(svc, _n(DCTERMS.description), _lit(limits_note, "en")),

@@ -3,23 +3,32 @@
 A request path ``p`` stands for the IRI ``base + p`` (the ontology's and the shapes' fixed terms,
 ``https://w3id.org/kkni/ontology#…`` and ``…/shapes#…``, also under the default base). Links in the
 pages point to local paths, so the pages work wherever the server runs.
+
+This module reads what a page shows from the store; the HTML is written by the Jinja2 templates
+in ``templates/`` (through Starlette's ``Jinja2Templates``, autoescaped).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
+from pathlib import Path
 
 import pyoxigraph as ox
+from starlette.templating import Jinja2Templates
 
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
+from kkni_rdf.endpoint.served import ServedStore
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, RDF, RDFS
 from kkni_rdf.results import term_text
-from kkni_rdf.store.embedded import default_prefixes
 from kkni_rdf.store.protocol import QueryableStore
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 MAX_INCOMING = 300
+_TYPE = ox.NamedNode(str(RDF.type))
+
+
+def render(template: str, **context: object) -> str:
+    """A page from ``templates/``."""
+    return TEMPLATES.get_template(template).render(context)
 
 
 def _sel(store: QueryableStore, text: str) -> list[ox.QuerySolution]:
@@ -32,23 +41,23 @@ def _iri(term: ox.NamedNode) -> str:
     return "<" + term.value + ">"
 
 
-def resource_kind(store: QueryableStore, iri: str) -> str | None:
+def resource_kind(served: ServedStore, iri: str) -> str | None:
     """ "graph" for a named graph of the store, "resource" for an IRI used in a triple, else None."""
-    if iri in store.graphs():
+    if iri in served.graphs:
         return "graph"
     node = _iri(ox.NamedNode(iri))
-    r = store.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} UNION {{ ?s {node} ?o }} }}")
+    r = served.store.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} UNION {{ ?s {node} ?o }} }}")
     return "resource" if bool(r) else None
 
 
-def resolve_path(store: QueryableStore, path: str) -> tuple[str, str] | None:
+def resolve_path(served: ServedStore, path: str) -> tuple[str, str] | None:
     """The IRI a request path stands for and its kind, or None if the graph does not know it."""
-    candidates = [store.base + path]
-    if store.base != DEFAULT_BASE:
+    candidates = [served.base + path]
+    if served.base != DEFAULT_BASE:
         candidates.append(DEFAULT_BASE + path)  # the ontology's and the shapes' fixed IRIs
     for iri in candidates:
         try:
-            kind = resource_kind(store, iri)
+            kind = resource_kind(served, iri)
         except (ValueError, SyntaxError):
             return None  # not an IRI at all
         if kind:
@@ -66,7 +75,18 @@ def describe_triples(store: QueryableStore, iri: str, kind: str) -> list[ox.Trip
     return list(r)  # type: ignore[arg-type]
 
 
-# ----------------------------------------------------------------------------- HTML
+# ----------------------------------------------------------------------------- what a page shows
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A term as a page shows it (``templates/resource.html``, macro ``term``)."""
+
+    text: str
+    href: str | None = None  # a link: a local path, or the IRI itself
+    title: str | None = None  # the IRI in full, shown on hover
+    tag: str | None = None  # a literal's language or datatype
+    bnode: bool = False
 
 
 @dataclass
@@ -85,54 +105,48 @@ class Page:
         ls = self.labels.get(iri, {})
         return ls.get("en") or ls.get("id") or ls.get("") or term_text(ox.NamedNode(iri), self.prefixes)
 
-    def link(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    def show(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Shown:
         if term is None:
-            return ""
+            return Shown("")
         if isinstance(term, ox.NamedNode):
-            return f'<a href="{escape(self.href(term.value))}" title="{escape(term.value)}">{escape(self.label(term.value))}</a>'
+            return Shown(self.label(term.value), self.href(term.value), term.value)
         if isinstance(term, ox.Literal):
-            text = escape(term.value).replace("\n", "<br>")
             if term.language:
-                return f'{text} <span class="tag">@{escape(term.language)}</span>'
-            dt = term.datatype.value
-            if dt.endswith("#string"):
-                return text
-            return f'{text} <span class="tag">{escape(term_text(term.datatype, self.prefixes))}</span>'
+                return Shown(term.value, tag=f"@{term.language}")
+            if term.datatype.value.endswith("#string"):
+                return Shown(term.value)
+            return Shown(term.value, tag=term_text(term.datatype, self.prefixes))
         if isinstance(term, ox.BlankNode):
-            return f'<span class="bnode">_:{escape(term.value)}</span>'
-        return escape(str(term))
+            return Shown(term.value, bnode=True)
+        return Shown(str(term))
+
+    def code_link(self, code: str, unit: object) -> Shown:
+        """A unit code as printed, linked to the unit's page where the graph names the unit."""
+        return Shown(code, self.href(unit.value)) if isinstance(unit, ox.NamedNode) else Shown(code)
 
 
-def layout(title: str, body: str) -> str:
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · KKNI</title><link rel="stylesheet" href="/assets/style.css"></head>
-<body><header><a class="home" href="/">KKNI linked data</a>
-<nav><a href="/">SPARQL editor</a> <a href="/queries">named queries</a> <a href="/ontology">ontology</a>
-<a href="/sparql">service description</a> <a href="/.well-known/void">VoID</a> <a href="/download/kkni.ttl">download</a> <a href="/docs">API</a></nav></header>
-<main>{body}</main></body></html>
-"""
+@dataclass(frozen=True)
+class Listing:
+    """A row of a qualification's unit table."""
 
-
-def not_found_page(path: str) -> str:
-    return layout(
-        "Not found",
-        f"<h1>Not found · Tidak ditemukan</h1><p>No resource of the graph has the IRI for <code>/{escape(path)}</code>.</p>"
-        f"<p>Tidak ada sumber daya di graf dengan IRI untuk <code>/{escape(path)}</code>.</p>",
-    )
+    position: int
+    unit: Shown
+    title: str
+    prerequisites: list[Shown] = field(default_factory=list)
 
 
 def _load_labels(store: QueryableStore, iris: set[str], page: Page) -> None:
     if not iris:
         return
     values = " ".join(_iri(ox.NamedNode(i)) for i in sorted(iris))
-    for row in _sel(store, f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS_LABEL}> ?l }}"):
+    for row in _sel(store, f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS.label}> ?l }}"):
         x, lab = row["x"], row["l"]
         assert isinstance(x, ox.NamedNode) and isinstance(lab, ox.Literal)
         page.labels.setdefault(x.value, {}).setdefault(lab.language or "", lab.value)
 
 
-def _qualification_section(store: QueryableStore, iri: str, page: Page) -> str:
+def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, object]:
+    """The packaging rule as printed and the core and elective unit tables with their prerequisites."""
     q = _iri(ox.NamedNode(iri))
     k = str(KKNI)
     rules = _sel(
@@ -150,59 +164,34 @@ def _qualification_section(store: QueryableStore, iri: str, page: Page) -> str:
                    OPTIONAL {{ ?p <{k}requiredUnit> ?preqUnit }} }}
         }} ORDER BY ?role ?pos ?ppos""",
     )
-    html = ["<section><h2>Packaging rule · Aturan pengemasan</h2>"]
+    shown_rules = []
     for r in rules:
         counts = ", ".join(
-            f"{name}: {escape(r[v].value)}"
-            for v, name in (("all", "units"), ("core", "core"), ("elective", "elective"))
-            if r[v] is not None
+            f"{name}: {r[v].value}" for v, name in (("all", "units"), ("core", "core"), ("elective", "elective")) if r[v] is not None
         )
         text = r["text"]
-        html.append(f"<p>{escape(text.value) if text is not None else ''}</p><p class='counts'>{counts}</p>")
-    tables: dict[str, list[tuple[int, str, str]]] = {}
-    seen: dict[tuple[str, int], list[str]] = {}
+        shown_rules.append({"text": text.value if text is not None else "", "counts": counts})
+    listings: dict[tuple[str, int], Listing] = {}
     for r in rows:
-        role, pos = r["role"], r["pos"]
+        role, pos, code, title = r["role"], r["pos"], r["code"], r["title"]
         assert isinstance(role, ox.NamedNode) and isinstance(pos, ox.Literal)
         key = (role.value, int(pos.value))
-        if key not in seen:
-            seen[key] = []
-            unit, code, title = r["unit"], r["code"], r["title"]
-            unit_cell = page.link(unit) if isinstance(unit, ox.NamedNode) else escape(code.value if code is not None else "")
-            unit_cell = (
-                f'<a href="{escape(page.href(unit.value))}">{escape(code.value)}</a>'
-                if isinstance(unit, ox.NamedNode) and code is not None
-                else unit_cell
-            )
-            tables.setdefault(role.value, []).append((key[1], unit_cell, escape(title.value) if title is not None else ""))
-        preq, preq_unit = r["preqCode"], r["preqUnit"]
+        if key not in listings:
+            listings[key] = Listing(key[1], page.code_link(code.value if code is not None else "", r["unit"]), title.value if title else "")
+        preq = r["preqCode"]
         if preq is not None:
-            cell = (
-                f'<a href="{escape(page.href(preq_unit.value))}">{escape(preq.value)}</a>'
-                if isinstance(preq_unit, ox.NamedNode)
-                else escape(preq.value)
-            )
-            seen[key].append(cell)
-    for role_iri, heading in ((f"{k}Core", "Core units · Kompetensi inti"), (f"{k}Elective", "Elective units · Kompetensi pilihan")):
-        items = tables.get(role_iri, [])
-        html.append(f"<h2>{heading} ({len(items)})</h2>")
-        if not items:
-            html.append("<p>None printed · Tidak ada.</p>")
-            continue
-        html.append(
-            "<table><thead><tr><th>No.</th><th>Unit</th><th>Title as printed</th><th>Prerequisites · Prasyarat</th></tr></thead><tbody>"
-        )
-        for pos, unit_cell, title in items:
-            preqs = ", ".join(seen[(role_iri, pos)]) or "—"
-            html.append(f"<tr><td>{pos}</td><td>{unit_cell}</td><td>{title}</td><td>{preqs}</td></tr>")
-        html.append("</tbody></table>")
-    html.append("</section>")
-    return "".join(html)
+            listings[key].prerequisites.append(page.code_link(preq.value, r["preqUnit"]))
+    tables = [
+        {"heading": heading, "listings": [row for (role, _), row in listings.items() if role == f"{k}{role_name}"]}
+        for role_name, heading in (("Core", "Core units · Kompetensi inti"), ("Elective", "Elective units · Kompetensi pilihan"))
+    ]
+    return {"rules": shown_rules, "tables": tables}
 
 
-def resource_page(store: QueryableStore, iri: str, kind: str) -> str:
+def resource_page(served: ServedStore, iri: str, kind: str) -> str:
     """The HTML page of ``iri``: labels in both languages, its properties, what links to it."""
-    page = Page(store.base, default_prefixes(store.base))
+    store = served.store
+    page = Page(served.base, served.prefixes)
     node = _iri(ox.NamedNode(iri))
     if kind == "graph":
         out = _sel(store, f"SELECT ?p (COUNT(*) AS ?o) WHERE {{ GRAPH {node} {{ ?s ?p ?x }} }} GROUP BY ?p ORDER BY DESC(?o)")
@@ -218,31 +207,26 @@ def resource_page(store: QueryableStore, iri: str, kind: str) -> str:
                 mentioned.add(t.value)
     _load_labels(store, mentioned, page)
     labels = page.labels.get(iri, {})
-    types = [row["o"] for row in out if row["p"] == ox.NamedNode(RDF_TYPE)]
+    types = [row["o"] for row in out if row["p"] == _TYPE]
     title = labels.get("en") or labels.get("id") or term_text(ox.NamedNode(iri), page.prefixes)
-    html = [f"<h1>{escape(title)}</h1>"]
-    if labels.get("id") and labels.get("en"):
-        html.append(f'<p class="alt" lang="id">{escape(labels["id"])}</p>')
-    html.append(f'<p class="iri"><code>{escape(iri)}</code></p>')
-    if types:
-        html.append("<p>" + " · ".join(page.link(t) for t in types) + "</p>")
-    html.append(
-        '<p class="formats">As data: <a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a> · '
-        '<a href="?format=ntriples">N-Triples</a> · <a href="?format=rdfxml">RDF/XML</a></p>'
-    )
-    if any(t == ox.NamedNode(f"{KKNI}Qualification") for t in types):
-        html.append(_qualification_section(store, iri, page))
+    qualification = _qualification(store, iri, page) if ox.NamedNode(f"{KKNI}Qualification") in types else None
     if kind == "graph":
-        html.append("<h2>Predicates in this named graph</h2><table><tbody>")
-        html += [f"<tr><th>{page.link(r['p'])}</th><td>{escape(r['o'].value)}</td></tr>" for r in out]
-        html.append("</tbody></table>")
+        properties = [(page.show(r["p"]), Shown(r["o"].value)) for r in out]  # predicate, number of triples
     else:
-        html.append("<h2>Properties · Properti</h2><table><tbody>")
-        html += [f"<tr><th>{page.link(r['p'])}</th><td>{page.link(r['o'])}</td></tr>" for r in out if r["p"] != ox.NamedNode(RDF_TYPE)]
-        html.append("</tbody></table>")
-    if incoming:
-        more = len(incoming) > MAX_INCOMING
-        html.append(f"<h2>Referred to by · Dirujuk oleh{' (first ' + str(MAX_INCOMING) + ')' if more else ''}</h2><table><tbody>")
-        html += [f"<tr><td>{page.link(r['s'])}</td><th>{page.link(r['p'])}</th></tr>" for r in incoming[:MAX_INCOMING]]
-        html.append("</tbody></table>")
-    return layout(title, "".join(html))
+        properties = [(page.show(r["p"]), page.show(r["o"])) for r in out if r["p"] != _TYPE]
+    return render(
+        "resource.html",
+        title=title,
+        alternative=labels["id"] if labels.get("id") and labels.get("en") else None,
+        iri=iri,
+        types=[page.show(t) for t in types],
+        graph=kind == "graph",
+        qualification=qualification,
+        properties=properties,
+        incoming=[(page.show(r["s"]), page.show(r["p"])) for r in incoming[:MAX_INCOMING]],
+        more_incoming=MAX_INCOMING if len(incoming) > MAX_INCOMING else None,
+    )
+
+
+def not_found_page(path: str) -> str:
+    return render("not_found.html", title="Not found", path=path)

@@ -20,25 +20,28 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from kkni_rdf.endpoint.execute import Job, Outcome, error, execute
+from kkni_rdf.endpoint import errors
+from kkni_rdf.endpoint.errors import Outcome
+from kkni_rdf.endpoint.execute import Job, Limits, execute
+from kkni_rdf.endpoint.served import ServedStore, StoreSource
 
 log = logging.getLogger("kkni.endpoint")
 
 _READY = "ready"
 
 
-def worker_main(conn: Connection, base: str, store_url: str | None = None) -> None:  # pragma: no cover - runs in a child process
-    """A worker: load the store (or connect to ``store_url``), then answer jobs until the pipe closes."""
-    from kkni_rdf.store.embedded import KkniStore
-    from kkni_rdf.store.protocol import QueryableStore
+@dataclass(frozen=True)
+class WorkerSetup:
+    """The first message a worker gets: where its store is and the caps on every answer."""
 
-    store: QueryableStore
-    if store_url:
-        from kkni_rdf.store.remote import RemoteStore
+    source: StoreSource
+    limits: Limits
 
-        store = RemoteStore(store_url, base=base)
-    else:
-        store = KkniStore.load_default(base)
+
+def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
+    """A worker: open the store it is told, then answer jobs until the pipe closes."""
+    setup: WorkerSetup = conn.recv()
+    served = ServedStore.open(setup.source)
     conn.send(_READY)
     while True:
         try:
@@ -46,12 +49,10 @@ def worker_main(conn: Connection, base: str, store_url: str | None = None) -> No
         except (EOFError, OSError):
             return
         try:
-            outcome = execute(store, job)
+            outcome = execute(served, job, setup.limits)
         except Exception:
             log.exception("query worker failed")
-            outcome = error(
-                500, {"error": "internal error", "message": "The query engine failed; this is our fault.", "pesan": "Mesin kueri gagal."}
-            )
+            outcome = errors.internal("The query engine failed; this is our fault.", "Mesin kueri gagal.")
         conn.send(outcome)
 
 
@@ -61,39 +62,14 @@ class _Worker:
     conn: Connection
 
 
-def timeout_outcome(seconds: float) -> Outcome:
-    return error(
-        504,
-        {
-            "error": "query timeout",
-            "message": f"The query did not finish within this endpoint's deadline of {seconds:g} s and was stopped.",
-            "pesan": f"Kueri tidak selesai dalam batas waktu {seconds:g} detik dan dihentikan.",
-            "timeout": seconds,
-        },
-    )
-
-
-def busy_outcome() -> Outcome:
-    return error(
-        503,
-        {
-            "error": "busy",
-            "message": "Every query worker is busy; try again shortly.",
-            "pesan": "Semua pekerja kueri sedang sibuk; coba lagi sebentar lagi.",
-        },
-        (("Retry-After", "1"),),
-    )
-
-
 class QueryPool:
     """``size`` worker processes; ``run`` gives a job to an idle one under a deadline."""
 
-    def __init__(self, size: int, base: str, start_timeout: float = 120.0, store_url: str | None = None) -> None:
+    def __init__(self, size: int, setup: WorkerSetup, start_timeout: float = 120.0) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.size = size
-        self.base = base
-        self.store_url = store_url
+        self.setup = setup
         self.start_timeout = start_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -104,18 +80,15 @@ class QueryPool:
     # -- life cycle
 
     def _spawn(self) -> _Worker:
-        # A fresh interpreter (`python -m kkni_rdf.endpoint.pool FD BASE`), talking over a socket
-        # pair: never a fork of this multi-threaded process, and no re-import of the caller's script.
+        # A fresh interpreter (`python -m kkni_rdf.endpoint.pool FD`), talking over a socket pair:
+        # never a fork of this multi-threaded process, and no re-import of the caller's script.
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kkni_rdf.endpoint.pool", str(fd), self.base, *([self.store_url] if self.store_url else [])],
-            pass_fds=(fd,),
-            stdin=subprocess.DEVNULL,
-        )
+        process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.pool", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
         theirs.close()
         conn = Connection(mine.detach())
         try:
+            conn.send(self.setup)
             ready = conn.poll(self.start_timeout) and conn.recv() == _READY
         except (EOFError, OSError):
             ready = False
@@ -135,22 +108,22 @@ class QueryPool:
         self._idle.put(worker)
 
     def start(self) -> None:
-        errors: list[Exception] = []
+        failures: list[Exception] = []
 
         def add() -> None:
             try:
                 self._add(self._spawn())
             except Exception as exc:
-                errors.append(exc)
+                failures.append(exc)
 
         threads = [threading.Thread(target=add) for _ in range(self.size)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        if errors:
+        if failures:
             self.close()
-            raise RuntimeError("the query workers did not start") from errors[0]
+            raise RuntimeError("the query workers did not start") from failures[0]
 
     def _stop(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -195,7 +168,7 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
-            return busy_outcome()
+            return errors.busy()
         try:
             worker.conn.send(job)
             if worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -205,14 +178,12 @@ class QueryPool:
         except (EOFError, OSError, BrokenPipeError):
             log.error("a query worker died")
             self._replace(worker)
-            return error(
-                500, {"error": "internal error", "message": "The query worker stopped unexpectedly.", "pesan": "Pekerja kueri berhenti."}
-            )
+            return errors.internal("The query worker stopped unexpectedly.", "Pekerja kueri berhenti.")
         self.killed += 1
         log.warning("query stopped at the %.3g s deadline; replacing its worker", timeout)
         self._replace(worker)
-        return timeout_outcome(timeout)
+        return errors.timeout(timeout)
 
 
 if __name__ == "__main__":  # pragma: no cover - a worker process started by QueryPool._spawn
-    worker_main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    worker_main(Connection(int(sys.argv[1])))

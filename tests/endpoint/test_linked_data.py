@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kkni_rdf.endpoint.pages import resolve_path
+from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
 
@@ -83,7 +84,7 @@ def test_resource_406_for_a_format_it_cannot_give(client: TestClient) -> None:
     assert r.status_code == 406
 
 
-def test_every_iri_of_the_graph_dereferences(store: KkniStore) -> None:
+def test_every_iri_of_the_graph_dereferences(store: KkniStore, served: ServedStore) -> None:
     rows = store.query(
         f'SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{BASE}")) }}'
     )
@@ -91,7 +92,7 @@ def test_every_iri_of_the_graph_dereferences(store: KkniStore) -> None:
     assert len(iris) > 1000
     for iri in iris:
         path = iri[len(BASE) :].split("#", 1)[0]  # a browser sends no fragment: ontology terms resolve to /ontology
-        assert resolve_path(store, path) is not None, iri
+        assert resolve_path(served, path) is not None, iri
 
 
 def test_ontology_route(client: TestClient, store: KkniStore) -> None:

@@ -7,7 +7,7 @@ import pytest
 from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.guard import Refused, check_query
 from kkni_rdf.endpoint.named import parse_named_query
-from kkni_rdf.endpoint.negotiation import accepts_html, negotiate
+from kkni_rdf.endpoint.protocol import accepts_html, negotiate
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, format_key
 from kkni_rdf.store.embedded import default_prefixes
 

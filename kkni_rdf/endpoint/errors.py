@@ -1,0 +1,184 @@
+"""The endpoint's answers as values (``Outcome``), and every error answer, built here and nowhere else.
+
+An error is JSON: ``{"error": …, "message": … (English), "pesan": … (Indonesian), …}`` plus the
+fields that say what and where (``line``/``column``, ``limit``/``unit``, ``unknown``/``known``,
+``available``). The statuses are listed in docs/endpoint.md; a 500 only ever means our fault.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from kkni_rdf.store.protocol import QueryError
+
+JSON_TYPE = "application/json"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished HTTP answer: status, Content-Type and body (and extra headers)."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def cacheable(self) -> bool:
+        """Whether the answer depends only on the request (the data never changes while the server runs)."""
+        return self.status < 500 and self.status not in (408, 429)
+
+
+def error(status: int, error: str, message: str, pesan: str, /, **extra: object) -> Outcome:
+    body = {"error": error, "message": message, "pesan": pesan, **extra}
+    return Outcome(status, JSON_TYPE, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+
+class Refused(Exception):
+    """A query the endpoint will not run (raised by ``guard``): its status and bilingual message."""
+
+    def __init__(self, status: int, error: str, message: str, pesan: str, **extra: object) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.pesan = pesan
+        self.extra = extra
+
+    def as_dict(self) -> dict[str, object]:
+        return {"error": self.error, "message": self.message, "pesan": self.pesan, **self.extra}
+
+    def outcome(self) -> Outcome:
+        return error(self.status, self.error, self.message, self.pesan, **self.extra)
+
+
+# -- what a query may not do (400, 403)
+
+
+def service_refused() -> Refused:
+    return Refused(
+        400,
+        "service refused",
+        "SERVICE is not allowed: this endpoint never makes requests to other servers. Query them yourself, or load their data.",
+        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain.",
+    )
+
+
+def update_refused() -> Refused:
+    return Refused(
+        403,
+        "update refused",
+        "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused.",
+        "Endpoint ini hanya-baca: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) ditolak.",
+    )
+
+
+def unknown_graphs(unknown: Iterable[str], known: Iterable[str]) -> Refused:
+    return Refused(
+        400,
+        "unknown graph",
+        "The dataset names graphs this endpoint does not hold; it never fetches graphs from the web.",
+        "Dataset menyebut graf yang tidak ada di endpoint ini; endpoint tidak pernah mengambil graf dari web.",
+        unknown=sorted(set(unknown)),
+        known=sorted(known),
+    )
+
+
+def malformed(e: QueryError) -> Outcome:
+    return error(400, "malformed query", e.message, "kueri tidak valid", line=e.line, column=e.column)
+
+
+# -- requests the protocol cannot read (400, 413, 415)
+
+
+def missing_query(message: str = "The query is empty.", pesan: str = "Kueri kosong.") -> Outcome:
+    return error(400, "missing query", message, pesan)
+
+
+def missing_form_query() -> Outcome:
+    return missing_query("The form has no `query` field.", "Formulir tidak memiliki isian `query`.")
+
+
+def unknown_format(fmt: str, available: list[str]) -> Outcome:
+    return error(400, "unknown format", f"Unknown format {fmt!r}.", f"Format {fmt!r} tidak dikenal.", available=available)
+
+
+def bad_encoding(charset: str, exc: UnicodeDecodeError) -> Outcome:
+    return error(400, "bad encoding", f"The body is not valid {charset}: {exc.reason} at byte {exc.start}.", "Isi permintaan tidak valid.")
+
+
+def request_too_large(limit: int) -> Outcome:
+    return error(
+        413,
+        "request too large",
+        f"The query is longer than {limit} bytes.",
+        f"Kueri lebih panjang dari {limit} byte.",
+        limit=limit,
+    )
+
+
+def unsupported_media_type(media: str) -> Outcome:
+    return error(
+        415,
+        "unsupported media type",
+        f"POST a query as application/sparql-query or as a form (application/x-www-form-urlencoded), not {media or 'no content type'}.",
+        "Kirim kueri sebagai application/sparql-query atau formulir.",
+    )
+
+
+def unsupported_charset(charset: str) -> Outcome:
+    return error(415, "unsupported charset", f"Unknown charset {charset!r}.", f"Charset {charset!r} tidak dikenal.")
+
+
+# -- what cannot be answered (404, 406, 422)
+
+
+def not_found(message: str, pesan: str) -> Outcome:
+    return error(404, "not found", message, pesan)
+
+
+def not_acceptable(form: str, offered: list[str]) -> Outcome:
+    return error(
+        406,
+        "not acceptable",
+        f"No format the request accepts can carry a {form.upper()} result; this one can be sent as: {', '.join(offered)}.",
+        f"Tidak ada format yang diterima permintaan untuk hasil {form.upper()}.",
+        available=offered,
+    )
+
+
+def too_large(what: str, limit: int) -> Outcome:
+    return error(
+        422,
+        "result too large",
+        f"The answer exceeds this endpoint's limit of {limit} {what}; add LIMIT or narrow the query.",
+        f"Jawaban melebihi batas {limit} {what}; tambahkan LIMIT atau persempit kueri.",
+        limit=limit,
+        unit=what,
+    )
+
+
+# -- the query workers (500, 503, 504)
+
+
+def internal(message: str, pesan: str) -> Outcome:
+    return error(500, "internal error", message, pesan)
+
+
+def busy() -> Outcome:
+    answer = error(
+        503, "busy", "Every query worker is busy; try again shortly.", "Semua pekerja kueri sedang sibuk; coba lagi sebentar lagi."
+    )
+    return replace(answer, headers=(("Retry-After", "1"),))
+
+
+def timeout(seconds: float) -> Outcome:
+    return error(
+        504,
+        "query timeout",
+        f"The query did not finish within this endpoint's deadline of {seconds:g} s and was stopped.",
+        f"Kueri tidak selesai dalam batas waktu {seconds:g} detik dan dihentikan.",
+        timeout=seconds,
+    )

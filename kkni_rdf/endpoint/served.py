@@ -1,0 +1,44 @@
+"""The store as the endpoint serves it: opened once, with what never changes read once.
+
+The data is read-only and immutable while the server runs, so the prefixes a query may use and
+the named graphs (for the guard, the pages and the descriptions) are computed when the store is
+opened: in the HTTP process at start-up, and once in each query worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kkni_rdf.store.embedded import KkniStore, default_prefixes
+from kkni_rdf.store.protocol import QueryableStore
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """Where the data comes from: the embedded store, or a SPARQL 1.1 endpoint (``--store URL``)."""
+
+    base: str
+    store_url: str | None = None
+    timeout: float = 10.0  # seconds for one request to a remote store: the endpoint's query deadline
+
+
+@dataclass(frozen=True)
+class ServedStore:
+    store: QueryableStore
+    prefixes: dict[str, str]  # the project's prefixes: queries need not declare them
+    graphs: tuple[str, ...]  # the named graphs, sorted
+
+    @property
+    def base(self) -> str:
+        return self.store.base
+
+    @classmethod
+    def open(cls, source: StoreSource) -> ServedStore:
+        store: QueryableStore
+        if source.store_url:
+            from kkni_rdf.store.remote import RemoteStore
+
+            store = RemoteStore(source.store_url, timeout=source.timeout, base=source.base)
+        else:
+            store = KkniStore.load_default(source.base)
+        return cls(store, default_prefixes(source.base), tuple(sorted(store.graphs())))
