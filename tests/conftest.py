@@ -8,8 +8,8 @@ import pytest
 
 from kkni_rdf.decree.parser import Decree, parse_decree_file
 from kkni_rdf.store.embedded import KkniStore
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "source" / "kepmenaker-3-2021.txt"
 
 

@@ -6,7 +6,6 @@ import contextlib
 import http.server
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,16 +23,12 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from tests.helpers import free_port, serving
+
 pytestmark = pytest.mark.e2e
 
 DEADLINE = 2.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def get_json(url: str) -> dict[str, object]:
@@ -46,24 +41,9 @@ def get_json(url: str) -> dict[str, object]:
 def server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     cmd = [sys.executable, "-m", "kkni_rdf", "serve", "--port", str(port), "--timeout", str(DEADLINE), "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=Path(__file__).parent)
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):  # wait (bounded) until it answers
-            if proc.poll() is not None:
-                raise AssertionError(proc.stderr.read().decode() if proc.stderr else "the server exited")
-            try:
-                get_json(url + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(cmd, url + "/healthz", cwd=Path(__file__).parent) as proc:
         yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 class Listener:
@@ -155,6 +135,7 @@ def test_runaway_query_is_cut_off_while_others_answer(server: tuple[str, subproc
     workers_before = children(proc.pid)
     assert len(workers_before) == 2
     outcome: dict[str, object] = {}
+    answered_runaway = threading.Event()
 
     def runaway() -> None:
         req = urllib.request.Request(url + "/sparql", data=RUNAWAY.encode(), headers={"Content-Type": "application/sparql-query"})
@@ -164,14 +145,21 @@ def test_runaway_query_is_cut_off_while_others_answer(server: tuple[str, subproc
         except urllib.error.HTTPError as e:
             outcome["status"] = e.code
             outcome["body"] = json.loads(e.read())
+        finally:
+            answered_runaway.set()
 
     t = threading.Thread(target=runaway)
     t.start()
-    time.sleep(0.3)  # let it reach a worker
-    assert get_json(url + "/healthz")["status"] == "ok"
+    for _ in range(600):  # until a worker has taken the runaway: one of the two is no longer idle (bounded; no timing asserted)
+        health = get_json(url + "/healthz")
+        if health["idle"] == 1 or answered_runaway.is_set():
+            break
+        time.sleep(0.01)
+    assert health["status"] == "ok" and health["idle"] == 1 and not answered_runaway.is_set()
     answered = get_json(url + "/sparql?query=" + urllib.parse.quote("SELECT ?l WHERE { ?l a kkni:Level }"))
     assert len(answered["results"]["bindings"]) == 9  # type: ignore[index]
-    assert t.is_alive()  # the other query and the health check answered while the runaway was still running
+    # the health check and the other query were answered while the runaway was still running
+    assert not answered_runaway.is_set()
     t.join(60)
     assert outcome["status"] == 504
     assert outcome["body"]["error"] == "query timeout"  # type: ignore[index]

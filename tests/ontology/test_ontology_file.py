@@ -8,15 +8,14 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "kkni.ttl"
 MODEL = ROOT / "docs" / "model.md"
 TRANSLATIONS = ROOT / "data" / "curated" / "translations-en.csv"

@@ -20,8 +20,8 @@ from kkni_rdf.namespaces import CTDL, ELM, KKNI
 from kkni_rdf.ontology_docs import render_html
 from kkni_rdf.resources import ontology_files, resource
 from kkni_rdf.store.embedded import KkniStore
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CURATED = sorted((ROOT / "data" / "crosswalks").glob("*.ttl")) + sorted((ROOT / "data" / "alignments").glob("*.ttl"))
 MAPPING_CLASSES = (KKNI.LevelMapping, KKNI.SectorMapping, KKNI.OccupationMapping)
 

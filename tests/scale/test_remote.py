@@ -3,7 +3,6 @@ and the packaging-rule checks run inside it find what pySHACL finds."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from kkni_rdf.store.protocol import QueryError
 from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url, load_into
 from kkni_rdf.validation.engine import decree_data, shapes_graph, validate_with_pyshacl
 from kkni_rdf.validation.in_store import validate_in_store
+from tests.helpers import free_port
 
 DECREE_GRAPH = "https://w3id.org/kkni/graph/kepmenaker-3-2021"
 
@@ -93,10 +93,7 @@ def test_a_malformed_query_is_a_query_error_at_the_users_line(remote: RemoteStor
 
 
 def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/query"
+    return f"http://127.0.0.1:{free_port()}/query"
 
 
 def test_unreachable_store_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

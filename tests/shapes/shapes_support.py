@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Graph
 
 from kkni_rdf.namespaces import sparql_prologue
 from kkni_rdf.resources import ontology_files
 from kkni_rdf.validation.engine import DataGraphs, Report, validate_data
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "data" / "examples"
 BASE_EXAMPLE = EXAMPLES / "decree-small.ttl"
 Q = "https://w3id.org/kkni/qualification/kepmenaker-99-2030/P85ABC01-3-contoh"

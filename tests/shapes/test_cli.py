@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kkni_rdf.cli import main
+from tests.helpers import run_cli as run
 from tests.shapes.shapes_support import EXAMPLES
 
 JSON_FINDING_KEYS = {"severity", "rule", "qualification", "unit", "focus", "message"}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_decree_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -11,8 +10,8 @@ from rdflib.namespace import SH
 from kkni_rdf.namespaces import KKNI, KSH
 from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.validation.engine import decree_data, findings_path, findings_text, validate_decree
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| (violation|warning|info) \| ([\w.-]+) \| ([A-N-]) \| ([\w-]+) \| ([\w.-]+) \| (\d+|None) \|$")
 
 
