@@ -111,11 +111,7 @@ def bad_encoding(charset: str, exc: UnicodeDecodeError) -> Outcome:
 
 def request_too_large(limit: int) -> Outcome:
     return error(
-        413,
-        "request too large",
-        f"The query is longer than {limit} bytes.",
-        f"Kueri lebih panjang dari {limit} byte.",
-        limit=limit,
+        413, "request too large", f"The query is longer than {limit} bytes.", f"Kueri lebih panjang dari {limit} byte.", limit=limit
     )
 
 

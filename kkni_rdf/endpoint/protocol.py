@@ -5,19 +5,20 @@ Reading a request ends in a ``Job`` (what to evaluate and how to write it; also 
 in the ``Outcome`` to answer with at once: 400, 403, 413 or 415 (``kkni_rdf.endpoint.errors``).
 
 Content negotiation is the small function below, over the one format registry
-(``kkni_rdf.formats``). The maintained helpers on PyPI were weighed and each answers some valid
+(``kkni_rdf.formats``). The maintained helpers on PyPI were weighed and each answers some
 ``Accept`` headers differently from this endpoint's documented behaviour: python-mimeparse breaks
 ties by specificity and then by the *last* offer, treats a malformed ``q`` as 1 and rejects a
 range without ``/``; werkzeug's ``MIMEAccept`` matches ``text/turtle;charset=utf-8`` to no offer
 (parameters must be equal) and also breaks ties by specificity; content-negotiation drops
-``q=0`` ranges, so ``text/turtle;q=0, */*;q=0.1`` would choose Turtle. Here a format's quality
+``q=0`` ranges, so ``text/turtle;q=0, */*;q=0.1`` can still get Turtle. Here a format's quality
 is that of the most specific range naming it (``q=0`` excludes it), parameters other than ``q``
 are ignored, and ties go to the registry's order (its first format is the default).
 
 POST bodies are read here too, under the size limit while they arrive. A form is parsed with the
 standard library (``urllib.parse``) after the body is decoded in its declared charset:
-Starlette's form parser (python-multipart) reads urlencoded fields as UTF-8 or Latin-1 whatever
-the charset says, and puts no limit on their size.
+Starlette's form parser (python-multipart) decodes urlencoded fields as UTF-8 (raw bytes as
+Latin-1) whatever the charset says, and answers an oversized field with its own 400 instead of
+this endpoint's bilingual 413; so the endpoint does not use it, nor depend on python-multipart.
 """
 
 from __future__ import annotations
