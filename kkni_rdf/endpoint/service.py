@@ -88,7 +88,7 @@ class Endpoint:
     # -- SPARQL
 
     def cached(self, job: Job) -> Outcome | None:
-        """The finished answer to ``job`` from the cache, or None (never blocks: safe in the event loop)."""
+        """The finished answer to ``job`` from the cache, or None; logs the query with --log-queries (never blocks)."""
         if self.config.log_queries:
             log.info("query: %s", " ".join(job.text.split()))
         return self.cache.get(job)
