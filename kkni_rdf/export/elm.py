@@ -169,10 +169,14 @@ class _Builder:
                 "en": f"{what_en}{rel}: an official mapping; source: {sources}.",
             }
         rationale_id, rationale_en = text(src, m, KKNI.rationale, "id"), text(src, m, KKNI.rationale, "en")
+        if (m, KKNI.mappingStatus, KKNI.Proposed) in src:
+            who_id, who_en = "DIUSULKAN oleh proyek kkni-rdf", "PROPOSED by the kkni-rdf project"
+        else:
+            who_id, who_en = "tanpa status yang dinyatakan", "of no stated status"
         return {
-            "id": f"{what_id}{rel} adalah pemetaan yang DIUSULKAN oleh proyek kkni-rdf, bukan pernyataan resmi; {absent_id}"
+            "id": f"{what_id}{rel} adalah pemetaan yang {who_id}, bukan pernyataan resmi; {absent_id}"
             + (f" Alasan: {rationale_id}" if rationale_id else ""),
-            "en": f"{what_en}{rel} is a mapping PROPOSED by the kkni-rdf project, not an official statement; {absent_en}"
+            "en": f"{what_en}{rel} is a mapping {who_en}, not an official statement; {absent_en}"
             + (f" Rationale: {rationale_en}" if rationale_en else ""),
         }
 

@@ -25,9 +25,26 @@ def load_context() -> dict[str, Any]:
     return data
 
 
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _sorted(value: Any) -> Any:
+    """Every unordered array sorted: JSON-LD arrays are sets, except under ``@list`` (the context
+    declares no ``@list`` container) and in the ``@context``, which is kept as published."""
+    if isinstance(value, dict):
+        return {k: v if k == "@context" else [_sorted(x) for x in v] if k == "@list" else _sorted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted(x) for x in value), key=_key)
+    return value
+
+
 def serialize_jsonld(graph: Graph, context: dict[str, Any]) -> bytes:
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2, sort_keys=True)
-    return text.encode("utf-8") + b"\n"
+    """rdflib's compaction, made byte-stable: rdflib orders nodes and values as the graph iterates,
+    so the document is read back and written with its nodes, keys and (unordered) values sorted."""
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    doc = _sorted(json.loads(text))
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
 def jsonld_document(store: KkniStore) -> bytes:

@@ -36,6 +36,12 @@ def test_jsonld_export_reads_back_as_the_graph(store: KkniStore) -> None:
     assert len(back) == len(quads)  # every triple of the decree, the crosswalks and the alignments
 
 
+def test_jsonld_and_skos_exports_are_byte_stable(store: KkniStore) -> None:
+    other = KkniStore.load_default()  # a second, independent run
+    assert export.jsonld_document(other) == export.jsonld_document(store)
+    assert export.skos_document(other) == export.skos_document(store)
+
+
 def test_skos_export_is_a_concept_scheme_of_the_units(store: KkniStore, decree: Decree) -> None:
     back = Graph().parse(data=export.skos_document(store), format="turtle")
     scheme = URIRef("https://w3id.org/kkni/unit")
