@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kkni_rdf.decree.parser import Decree, parse_decree_file, slugify
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.decree.parser import parse_decree_file, slugify
 from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE

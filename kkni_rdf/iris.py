@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from kkni_rdf.namespaces import DEFAULT_BASE
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY, KKNI_SHAPES
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,10 @@ class Iris:
 def child(parent: URIRef, *parts: object) -> URIRef:
     """An IRI below ``parent``: ``child(q, "core", 3)`` is ``{q}/core/3``."""
     return URIRef("/".join([str(parent), *(str(p) for p in parts)]))
+
+
+def rebase(iri: str, base: str) -> str:
+    """A data IRI minted under the default base, moved to ``base``; the ontology's and the shapes' terms stay."""
+    if base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE) and not iri.startswith((KKNI_ONTOLOGY, KKNI_SHAPES)):
+        return base + iri[len(DEFAULT_BASE) :]
+    return iri

@@ -1,6 +1,6 @@
 """Read a KKNI decree, as converted from its PDF, into plain typed records.
 
-The reader knows the annex format of the KKNI decrees (sections per qualification:
+The records are in ``decree.model``. The reader knows the annex format of the KKNI decrees (sections per qualification:
 Kodifikasi, Deskripsi, Sikap Kerja, Peran Kerja, Kemungkinan Jabatan, Aturan Pengemasan
 and the unit tables). It survives the conversion's noise (repeated table headers at page
 breaks, tabs or spaces between columns, ``<i>`` tags, ``- a.`` list items, hyphens left
@@ -14,33 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class UnitCode:
-    """A unit code such as ``N.78SPS02.019.2``, read into its parts."""
-
-    code: str
-    section: str  # KBLI section letter, "N"
-    division: str  # KBLI division, "78"
-    standard: str  # the standard's code, "SPS02"
-    number: str  # the unit number, "019"
-    version: int  # the unit's version, 2
-
-    @property
-    def family(self) -> str:
-        """The code without its version: ``N.78SPS02.019``."""
-        return f"{self.section}.{self.division}{self.standard}.{self.number}"
-
-    @property
-    def standard_id(self) -> str:
-        """The competency standard's id: ``N.78SPS02``."""
-        return f"{self.section}.{self.division}{self.standard}"
-
+from kkni_rdf.decree.model import (
+    ACT_TYPE_SLUGS,
+    DIKTUM_ORDINALS,
+    Decree,
+    Item,
+    LegalCitation,
+    PackagingRule,
+    Prerequisite,
+    Qualification,
+    UnitCode,
+    UnitRow,
+    WorkAttitude,
+)
+from kkni_rdf.schemes import work_attitude_aspects
 
 UNIT_CODE = r"[A-Z]\.\d{2}[A-Z]{3}\d{2}\.\d{3}\.\d+"
 _UNIT_CODE_PARTS = re.compile(r"^([A-Z])\.(\d{2})([A-Z]{3}\d{2})\.(\d{3})\.(\d+)$")
@@ -52,125 +41,6 @@ def parse_unit_code(code: str) -> UnitCode:
     if not m:
         raise ValueError(f"not a unit code: {code!r} (expected a form like N.78SPS02.019.2)")
     return UnitCode(code, m[1], m[2], m[3], m[4], int(m[5]))
-
-
-@dataclass(frozen=True)
-class Prerequisite:
-    code: UnitCode
-    position: int  # n-th code printed in the cell
-    line: int
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """One row of a qualification's unit table, as printed."""
-
-    role: str  # "core" | "elective"
-    position: int  # the printed row number
-    code: UnitCode
-    title: str  # as printed (markup stripped, whitespace collapsed)
-    prerequisites: tuple[Prerequisite, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class PackagingRule:
-    total: int
-    total_words: str
-    core: int
-    core_words: str
-    core_marker: str
-    elective: int
-    elective_words: str
-    elective_marker: str
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Item:
-    """A lettered list item (a., b., …) as printed."""
-
-    marker: str
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class WorkAttitude:
-    aspect: str  # slug of the canonical aspect, e.g. "penyelesaian-masalah"
-    printed_name: str  # as printed, e.g. "Penyelesaian masalah"
-    text: str
-    position: int
-    line: int
-
-
-@dataclass
-class Qualification:
-    letter: str  # annex section letter, "A" … "N"
-    level: int
-    group_name: str  # as printed in the section heading, title-cased: "Instruktur"
-    group_slug: str
-    subfield_name: str
-    subfield_slug: str
-    code: str  # codification code, "N78SPS02"
-    codification_text: str
-    description: str
-    work_attitudes: list[WorkAttitude]
-    general_attitudes: list[Item]
-    work_role: str
-    job_roles: list[Item]
-    job_role_notes: list[Item]
-    packaging: PackagingRule
-    rows: list[UnitRow]
-    line: int
-
-    @property
-    def short_id(self) -> str:
-        return f"{self.code}-{self.level}-{self.group_slug}"
-
-
-@dataclass(frozen=True)
-class LegalCitation:
-    act_type: str  # "Undang-Undang", "Peraturan Pemerintah", …
-    number: int
-    year: int
-    title: str
-    citation: str  # the whole item as printed
-    line: int
-
-    @property
-    def slug(self) -> str:
-        return f"{ACT_TYPE_SLUGS[self.act_type]}-{self.number}-{self.year}"
-
-
-@dataclass
-class Decree:
-    act_type: str  # "Keputusan Menteri Ketenagakerjaan"
-    number: int
-    year: int
-    title: str  # "Penetapan Jenjang Kualifikasi Nasional Indonesia Bidang …"
-    field_name: str  # "Pelatihan Kerja dan Sertifikasi"
-    considering: str
-    implements: str  # the provision it carries out, as cited in Menimbang
-    legal_bases: list[LegalCitation]
-    diktums: list[tuple[str, str, int]]  # (ordinal word, text, line)
-    revokes: LegalCitation | None
-    review_years: int
-    in_force_after_months: int
-    place: str
-    date_enacted: dt.date
-    signatory: str
-    qualifications: list[Qualification] = field(default_factory=list)
-    source_name: str = ""
-
-    @property
-    def slug(self) -> str:
-        return f"{ACT_TYPE_SLUGS[self.act_type]}-{self.number}-{self.year}"
-
-    @property
-    def date_in_force(self) -> dt.date:
-        return add_months(self.date_enacted, self.in_force_after_months)
 
 
 class DecreeParseError(ValueError):
@@ -186,14 +56,6 @@ class DecreeParseError(ValueError):
 
 # --------------------------------------------------------------------------- vocabulary
 
-ACT_TYPE_SLUGS = {
-    "Undang-Undang": "uu",
-    "Peraturan Pemerintah": "pp",
-    "Peraturan Presiden": "perpres",
-    "Peraturan Menteri Ketenagakerjaan": "permenaker",
-    "Keputusan Menteri Ketenagakerjaan": "kepmenaker",
-}
-
 MONTHS = {
     "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
     "agustus": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
@@ -203,20 +65,6 @@ NUMBER_WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11,
 }  # fmt: skip
-
-#: The eight aspects of Sikap Kerja, in the order the decree prints them.
-ASPECTS = {
-    "komunikasi": "Komunikasi",
-    "kerjasama": "Kerjasama",
-    "penyelesaian-masalah": "Penyelesaian Masalah",
-    "inisiatif-dan-kewirausahaan": "Inisiatif dan Kewirausahaan",
-    "perencanaan-dan-pengorganisasian": "Perencanaan dan Pengorganisasian",
-    "manajemen-diri": "Manajemen Diri",
-    "belajar": "Belajar",
-    "penggunaan-teknologi": "Penggunaan Teknologi",
-}
-
-DIKTUM_ORDINALS = ["KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN"]
 
 SECTIONS = ["Kodifikasi", "Deskripsi", "Sikap Kerja", "Peran Kerja", "Kemungkinan Jabatan", "Aturan Pengemasan"]
 
@@ -238,17 +86,6 @@ def number_from_words(words: str) -> int | None:
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    month0 = date.month - 1 + months
-    year, month = date.year + month0 // 12, month0 % 12 + 1
-    for day in range(date.day, 27, -1):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(date.day, 28))
 
 
 # --------------------------------------------------------------------------- text clean-up
@@ -574,7 +411,7 @@ def _item_text(raw: str) -> str:
 def _aspect_of(text: str) -> str | None:
     name = clean(text).rstrip(":").strip()
     slug = slugify(name)
-    return slug if slug in ASPECTS else None
+    return slug if slug in work_attitude_aspects() else None
 
 
 def _parse_attitudes(lines: _Lines, start: int, end: int) -> tuple[list[WorkAttitude], list[Item]]:
@@ -596,8 +433,9 @@ def _parse_attitudes(lines: _Lines, start: int, end: int) -> tuple[list[WorkAtti
         else:
             raise lines.error(no, f"expected a work-attitude aspect ('a. Komunikasi'), found {raw.strip()[:60]!r}")
     slugs = [a[0] for a in aspects]
-    if slugs != list(ASPECTS):
-        missing = [ASPECTS[s] for s in ASPECTS if s not in slugs]
+    expected = work_attitude_aspects()
+    if slugs != list(expected):
+        missing = [name for slug, name in expected.items() if slug not in slugs]
         raise lines.error(
             start, f"'Sikap Kerja' should print the eight aspects in order; found {slugs}" + (f", missing {missing}" if missing else "")
         )

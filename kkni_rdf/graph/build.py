@@ -4,33 +4,38 @@ The graph says what the decree prints: where the decree is inconsistent, the gra
 what it says (the shapes report it). Our English labels come from a curated file
 (``data/curated/translations-en.csv``) and are marked as unofficial translations.
 
-The builder emits Oxigraph terms directly and Oxigraph's Turtle serialiser writes them,
-sorted (subject, then ``rdf:type`` first and the other predicates, then object), so that the
+The levels and the work-attitude aspects every decree's graph carries are curated Turtle
+(``data/curated/``, read by ``kkni_rdf.schemes``), copied in under the build's base.
+
+The builder adds plain strings to a ``graph.turtle.TripleSet`` and ``graph.turtle.sorted_turtle``
+writes them (subject, then ``rdf:type`` first and the other predicates, then object), so that the
 same decree gives the same bytes and a national set of decrees builds in seconds. An rdflib
 ``Graph`` of the result is made only when asked for (``BuildResult.graph``).
 """
 
 from __future__ import annotations
 
-import csv
 import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
+from rdflib.namespace import DefinedNamespace, Namespace
 
 from kkni_rdf import __version__
-from kkni_rdf.decree.parser import ASPECTS, DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode, parse_decree_file
+from kkni_rdf.decree.model import DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode
+from kkni_rdf.decree.parser import parse_decree_file
+from kkni_rdf.graph.translations import Translations
+from kkni_rdf.graph.turtle import SortedTriples, TripleSet, sorted_turtle
 from kkni_rdf.iris import Iris
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, PREFIXES, PROV, VOID, bind_prefixes, data_prefixes
-from kkni_rdf.terms import to_ox, to_rdflib
+from kkni_rdf.namespaces import CC_BY, DCTERMS, DEFAULT_BASE, KKNI, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, bind_prefixes, select_prefixes
+from kkni_rdf.schemes import SCHEMES, concepts, scheme_triples
+from kkni_rdf.terms import to_rdflib
 
 ID = "id"
 EN = "en"
@@ -46,36 +51,13 @@ LICENCE_NOTE = Literal(
     "The graph's structure and English labels by kkni-rdf are released under CC BY 4.0.",
     lang=EN,
 )
-CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
-
-#: Translation kinds in the curated file, and what each key names.
-TRANSLATION_KINDS = ("field", "subfield", "group", "qualification", "unit", "job-role", "aspect", "level")
-
-
-@dataclass
-class Translations:
-    """Our English labels, by (kind, key)."""
-
-    labels: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> Translations:
-        labels = {}
-        with path.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                if row["english"].strip():
-                    labels[(row["kind"], row["key"])] = row["english"].strip()
-        return cls(labels)
-
-    def get(self, kind: str, key: str) -> str | None:
-        return self.labels.get((kind, key))
 
 
 @dataclass
 class BuildResult:
     """A decree's triples (sorted, without duplicates), the decree, and the labels we lack."""
 
-    triples: list[ox.Triple]
+    triples: SortedTriples
     decree: Decree
     missing_translations: list[tuple[str, str]]
     base: str = DEFAULT_BASE
@@ -91,83 +73,6 @@ class BuildResult:
         for t in self.triples:
             g.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
         return g
-
-
-class _SortedTriples(list[ox.Triple]):
-    """Triples already without duplicates and sorted by ``_Triples``."""
-
-
-_RDF_TYPE = str(RDF.type)
-_XSD_INTEGER = str(XSD.integer)
-
-
-class _Triples:
-    """Triples without duplicates, each under a key that sorts them the way the file shows them.
-
-    Keys are plain strings, compared in C: the subject (blank nodes last), the predicate
-    (``rdf:type`` first), then the object (IRIs, blank nodes, then literals by value).
-    """
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, tuple[str, ox.NamedNode]] = {}
-        self.items: dict[tuple[str, str, str], ox.Triple] = {}
-
-    def node(self, iri: str) -> tuple[str, ox.NamedNode]:
-        """The IRI as a plain ``str`` (rdflib's ``URIRef`` neither equals nor sorts like one) and its node."""
-        entry = self.nodes.get(iri)
-        if entry is None:
-            plain = str.__str__(iri)
-            entry = self.nodes[iri] = (plain, ox.NamedNode(plain))
-        return entry
-
-    def _key(self, s: str | ox.BlankNode, p: str) -> tuple[str, ox.NamedNode | ox.BlankNode, str, ox.NamedNode]:
-        pkey, pnode = self.node(p)
-        if isinstance(s, ox.BlankNode):
-            return "\uffff" + s.value, s, pkey, pnode
-        skey, snode = self.node(s)
-        return skey, snode, ("" if pkey == _RDF_TYPE else pkey), pnode
-
-    def iri(self, s: str | ox.BlankNode, p: str, o: str | ox.BlankNode) -> None:
-        skey, sterm, pkey, pnode = self._key(s, p)
-        oterm: ox.NamedNode | ox.BlankNode
-        if isinstance(o, ox.BlankNode):
-            okey, oterm = "1" + o.value, o
-        else:
-            iri, oterm = self.node(o)
-            okey = "0" + iri
-        key = (skey, pkey, okey)
-        if key not in self.items:
-            self.items[key] = ox.Triple(sterm, pnode, oterm)
-
-    def literal(self, s: str | ox.BlankNode, p: str, value: str, lang: str | None = None, datatype: str | None = None) -> None:
-        skey, sterm, pkey, pnode = self._key(s, p)
-        okey = f"2{value}\x00@{lang}" if lang else f"2{value}\x00^{datatype or ''}"
-        key = (skey, pkey, okey)
-        if key not in self.items:
-            if lang:
-                lit = ox.Literal(value, language=lang)
-            elif datatype:
-                lit = ox.Literal(value, datatype=self.node(datatype)[1])
-            else:
-                lit = ox.Literal(value)
-            self.items[key] = ox.Triple(sterm, pnode, lit)
-
-    def add_term(self, s: object, p: object, o: object) -> None:
-        """Add a triple of rdflib or Oxigraph terms (the slow path, for graphs made elsewhere)."""
-        subject, obj = to_ox(s), to_ox(o)
-        sub: str | ox.BlankNode = subject if isinstance(subject, ox.BlankNode) else subject.value
-        pred = to_ox(p).value
-        if isinstance(obj, ox.Literal):
-            dt = obj.datatype.value
-            self.literal(sub, pred, obj.value, obj.language, None if obj.language or dt == str(XSD.string) else dt)
-        else:
-            self.iri(sub, pred, obj if isinstance(obj, ox.BlankNode) else obj.value)
-
-    def sorted(self) -> _SortedTriples:
-        return _SortedTriples(t for _, t in sorted(self.items.items(), key=lambda kv: kv[0]))
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 class _Terms:
@@ -186,6 +91,7 @@ class _Terms:
 _KKNI, _RDF, _RDFS, _SKOS, _DCTERMS, _OWL, _VOID, _PROV, _XSD = (
     _Terms(ns) for ns in (KKNI, RDF, RDFS, SKOS, DCTERMS, OWL, VOID, PROV, XSD)
 )
+_XSD_INTEGER = _XSD.integer
 
 
 def _child(parent: str, *parts: object) -> str:
@@ -198,7 +104,7 @@ class _Builder:
         self.d = decree
         self.iris = iris
         self.tr = translations
-        self.t = _Triples()
+        self.t = TripleSet()
         self.missing: list[tuple[str, str]] = []
         self.decree_iri = iris.act(decree.slug)
 
@@ -231,9 +137,9 @@ class _Builder:
         self.add(s, _SKOS.editorialNote, UNOFFICIAL_NOTE_ID)
 
     # -- the parts
-    def build(self) -> _Triples:
+    def build(self) -> TripleSet:
         self.decree_metadata()
-        self.levels_and_aspects()
+        self.concept_schemes()
         units = self.units()
         for q in self.d.qualifications:
             self.qualification(q, units)
@@ -298,41 +204,13 @@ class _Builder:
         self.english(f, "field", field_slug)
         self.string(s, _KKNI.sourceDocument, d.source_name)
 
-    def levels_and_aspects(self) -> None:
-        scheme = self.iris.level_scheme()
-        self.add(scheme, _RDF.type, _SKOS.ConceptScheme)
-        self.text(scheme, _RDFS.label, "Jenjang Kualifikasi KKNI")
-        self.text(scheme, _RDFS.label, "KKNI qualification levels", EN)
-        self.text(scheme, _SKOS.definition, "Sembilan jenjang Kerangka Kualifikasi Nasional Indonesia (Perpres 8/2012).")
-        self.text(
-            scheme,
-            _SKOS.definition,
-            "The nine levels of the Indonesian National Qualifications Framework (Presidential Regulation 8/2012).",
-            EN,
-        )
-        for n in range(1, 10):
-            lv = self.iris.level(n)
-            self.add(lv, _RDF.type, _KKNI.Level)
-            self.add(lv, _RDF.type, _SKOS.Concept)
-            self.add(lv, _SKOS.inScheme, scheme)
-            self.add(scheme, _SKOS.hasTopConcept, lv)
-            self.string(lv, _SKOS.notation, str(n))
-            self.integer(lv, _KKNI.levelNumber, n)
-            self.text(lv, _RDFS.label, f"Jenjang {n}")
-            self.english(lv, "level", str(n))
-        ascheme = self.iris.aspect_scheme()
-        self.add(ascheme, _RDF.type, _SKOS.ConceptScheme)
-        self.text(ascheme, _RDFS.label, "Aspek Sikap Kerja")
-        self.text(ascheme, _RDFS.label, "Work-attitude aspects", EN)
-        for pos, (slug, name) in enumerate(ASPECTS.items(), 1):
-            a = self.iris.aspect(slug)
-            self.add(a, _RDF.type, _KKNI.WorkAttitudeAspect)
-            self.add(a, _RDF.type, _SKOS.Concept)
-            self.add(a, _SKOS.inScheme, ascheme)
-            self.add(ascheme, _SKOS.hasTopConcept, a)
-            self.string(a, _SKOS.notation, str(pos))
-            self.text(a, _RDFS.label, name)
-            self.english(a, "aspect", slug)
+    def concept_schemes(self) -> None:
+        """The levels and the work-attitude aspects (curated Turtle, ``kkni_rdf.schemes``), with our English labels."""
+        for scheme in SCHEMES:
+            for t in scheme_triples(scheme, self.iris.base):
+                self.t.add_term(t.subject, t.predicate, t.object)
+            for iri, key in concepts(scheme, self.iris.base):
+                self.english(iri, scheme.translation_kind, key)
 
     def units(self) -> dict[str, str]:
         """Every unit the decree names (rows and prerequisites), with its printed titles."""
@@ -521,47 +399,13 @@ HEADER = """\
 # (kkni validate), never fixed here. English labels are unofficial translations.
 """
 
-#: The prefixes the data files use (Oxigraph writes the ones given; these are the ones that occur).
-TURTLE_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "void", "prov", "kkni")
-_SUBJECT_LINE = re.compile(rb"\n(?=[^\t\n@])")
-
-
-def _turtle_prefixes(base: str) -> dict[str, str]:
-    prefixes = {p: PREFIXES[p] for p in TURTLE_PREFIXES}
-    prefixes.update({p: iri for p, iri in data_prefixes(base).items() if p != "qual"})
-    return prefixes
+#: The prefixes a decree's file binds (Oxigraph writes every one given; these are the ones that occur).
+TURTLE_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "void", "prov", "kkni", "act", "unit", "group", "level")
 
 
 def serialize(graph: Graph | Iterable[ox.Triple], header: str = "", base: str = DEFAULT_BASE) -> str:
-    """Sorted, stable Turtle: the same graph gives the same bytes.
-
-    ``graph`` is an rdflib ``Graph`` or Oxigraph triples; they are sorted (subject, ``rdf:type``
-    first, predicate, object) and written by Oxigraph's Turtle serialiser, one block per subject.
-    """
-    return header + _turtle(_sorted_triples(graph), base).decode("utf-8")
-
-
-def _sorted_triples(graph: Graph | Iterable[ox.Triple]) -> list[ox.Triple]:
-    if isinstance(graph, _SortedTriples):
-        return graph
-    acc = _Triples()
-    for t in graph:
-        if isinstance(t, ox.Triple):
-            acc.add_term(t.subject, t.predicate, t.object)
-        else:
-            acc.add_term(*t)
-    return acc.sorted()
-
-
-def _turtle(triples: Sequence[ox.Triple], base: str) -> bytes:
-    prefixes = _turtle_prefixes(base)
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    # Oxigraph writes the prefix lines first, in its own order: sort them; then a blank line
-    # before each subject's block (a line that does not start with a tab), as people read Turtle.
-    lines = body.split(b"\n", len(prefixes))
-    head, rest = sorted(line for line in lines[: len(prefixes)] if line.startswith(b"@prefix")), lines[-1]
-    assert len(head) == len(prefixes), "Oxigraph wrote fewer prefix lines than given"
-    return b"\n".join(head) + b"\n\n" + _SUBJECT_LINE.sub(b"\n\n", rest)
+    """A decree's graph as its file holds it: ``graph.turtle.sorted_turtle`` with the data files' prefixes."""
+    return sorted_turtle(graph, select_prefixes(TURTLE_PREFIXES, base), header).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -587,11 +431,10 @@ def _header(decree: Decree, source: Path, base: str) -> str:
 def build_files(source: Path, out_dir: Path, base: str = DEFAULT_BASE, translations_path: Path | None = None) -> tuple[Path, BuildResult]:
     """Parse ``source`` and write ``out_dir/{decree}.ttl``; return the path and the result."""
     decree = parse_decree_file(source)
-    translations = Translations.load(translations_path) if translations_path and translations_path.exists() else Translations()
-    result = build_graph(decree, base, translations)
+    result = build_graph(decree, base, Translations.load_if_present(translations_path))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{decree.slug}.ttl"
-    data = _header(decree, source, base).encode("utf-8") + _turtle(result.triples, base)
+    data = sorted_turtle(result.triples, select_prefixes(TURTLE_PREFIXES, base), _header(decree, source, base))
     if not path.exists() or path.read_bytes() != data:
         path.write_bytes(data)
     return path, result

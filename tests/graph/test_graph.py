@@ -11,8 +11,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kkni_rdf.decree.parser import Decree
-from kkni_rdf.graph.build import Translations, build_files, build_graph
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.graph.build import build_files, build_graph
+from kkni_rdf.graph.translations import Translations
 from kkni_rdf.namespaces import KKNI
 from kkni_rdf.resources import translations_file
 from kkni_rdf.store.embedded import GraphFile, KkniStore

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kkni_rdf import export
 from kkni_rdf.cli import main
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import CTDL, ELM, KKNI
 from kkni_rdf.ontology_docs import render_html

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kkni_rdf.decree.parser import Decree, Qualification
+from kkni_rdf.decree.model import Decree, Qualification
 from kkni_rdf.namespaces import KKNI, KSH
 from kkni_rdf.resources import query_files, resource
 from kkni_rdf.store.embedded import KkniStore
