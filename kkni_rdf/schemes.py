@@ -14,7 +14,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from kkni_rdf.iris import rebase
+from kkni_rdf.iris import rebase_triple
 from kkni_rdf.namespaces import DEFAULT_BASE, RDFS, SKOS
 from kkni_rdf.resources import curated_file
 
@@ -40,15 +40,8 @@ SCHEMES = (LEVELS, WORK_ATTITUDE_ASPECTS)
 @cache
 def scheme_triples(scheme: ConceptScheme, base: str = DEFAULT_BASE) -> tuple[ox.Triple, ...]:
     """The scheme's triples, its data IRIs under ``base`` (read once per base)."""
-    triples = []
-    for quad in ox.parse(path=curated_file(scheme.filename), format=ox.RdfFormat.TURTLE):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if isinstance(s, ox.NamedNode):
-            s = ox.NamedNode(rebase(s.value, base))
-        if isinstance(o, ox.NamedNode):
-            o = ox.NamedNode(rebase(o.value, base))
-        triples.append(ox.Triple(s, p, o))
-    return tuple(triples)
+    quads = ox.parse(path=curated_file(scheme.filename), format=ox.RdfFormat.TURTLE)
+    return tuple(rebase_triple(q.triple, base) for q in quads)
 
 
 def concepts(scheme: ConceptScheme, base: str = DEFAULT_BASE) -> list[tuple[str, str]]:

@@ -17,14 +17,13 @@ from kkni_rdf.graph.translations import Translations
 from kkni_rdf.namespaces import KKNI
 from kkni_rdf.resources import translations_file
 from kkni_rdf.store.embedded import GraphFile, KkniStore
+from kkni_rdf.store.protocol import ask, select
 
 SOURCE_NAME = "kepmenaker-3-2021.txt"
 
 
 def rows(store: KkniStore, query: str) -> list[dict[str, str]]:
-    result = store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
-    text = result.serialize(format=ox.QueryResultsFormat.CSV)
+    text = select(store, query).serialize(format=ox.QueryResultsFormat.CSV)
     assert text is not None
     return list(csv.DictReader(io.StringIO(text.decode("utf-8"))))
 
@@ -197,8 +196,7 @@ def test_base_is_configurable(decree: Decree, base: str) -> None:
 
 def test_store_rebases_committed_data(store: KkniStore) -> None:
     other = KkniStore.load_default("https://example.org/k/")
-    got = other.query("ASK { <https://example.org/k/unit/N.78SPS02.019.2> kkni:code ?c }")
-    assert bool(got)
+    assert ask(other, "ASK { <https://example.org/k/unit/N.78SPS02.019.2> kkni:code ?c }")
     assert len(other) == len(store)
 
 

@@ -22,6 +22,7 @@ from kkni_rdf.decree.model import Decree, Qualification
 from kkni_rdf.namespaces import KKNI, KSH
 from kkni_rdf.resources import query_files, resource
 from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.protocol import select
 
 Row = dict[str, object]
 QUAL = "https://w3id.org/kkni/qualification/kepmenaker-3-2021/"
@@ -50,8 +51,7 @@ def run(store: KkniStore, name: str, edit: tuple[str, str] | None = None) -> lis
     if edit:
         assert edit[0] in text, f"{name} has no {edit[0]!r} to edit"
         text = text.replace(*edit)
-    result = store.query(text)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, text)
     names = [v.value for v in result.variables]
     return [{n: value(sol[n]) for n in names} for sol in result]
 
@@ -76,8 +76,7 @@ def test_header_declares_the_select_variables(path: Path, store: KkniStore) -> N
     m = HEADER.match(text)
     assert m, f"{path.name}: the header must be '# title:', '# question:', '# variables:' lines, '# example:'"
     declared = [line.split()[1][1:] for line in m[2].splitlines()]
-    result = store.query(text)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, text)
     assert [v.value for v in result.variables] == declared
     assert f"queries/{path.name}" in m[0].splitlines()[-1], "the example runs this file"
 
