@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF
 
-from kkni_rdf.namespaces import KKNI_ONTOLOGY, bind_prefixes
+from kkni_rdf.namespaces import KKNI_ONTOLOGY, OWL, RDF, bind_prefixes
 from kkni_rdf.resources import ontology_files
 
 
@@ -66,7 +65,7 @@ def _ontpub() -> Any:
     """
     with _root_logger_kept():
         try:
-            from pylode import OntPub  # noqa: PLC0415  (see above: imported on first use)
+            from pylode import OntPub  # noqa: PLC0415  (imported on first use, see above)
         except FileNotFoundError:
             version = types.ModuleType("pylode.version")
             version.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]

@@ -9,12 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.graph.build import build_files, build_graph
 from kkni_rdf.graph.translations import Translations
-from kkni_rdf.namespaces import KKNI
+from kkni_rdf.namespaces import KKNI, OWL, RDF, RDFS, SKOS
 from kkni_rdf.resources import translations_file
 from kkni_rdf.store.embedded import GraphFile, KkniStore
 from kkni_rdf.store.protocol import ask, select

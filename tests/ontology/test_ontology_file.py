@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY
+from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY, OWL, RDF, RDFS, SKOS
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "kkni.ttl"

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Graph
 
 from kkni_rdf.decree.model import Decree, Qualification
-from kkni_rdf.namespaces import KKNI, KSH
+from kkni_rdf.namespaces import KKNI, KSH, SH, SKOS
 from kkni_rdf.resources import query_files, resource
 from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.store.protocol import select
@@ -279,10 +278,9 @@ def test_packaging_findings(store: KkniStore, root: Path) -> None:
     expected = set()
     for path in reports:
         g = Graph().parse(path)
-        sh = "http://www.w3.org/ns/shacl#"
-        for result in g.subjects(URIRef(sh + "resultSeverity"), None):
+        for result in g.subjects(SH.resultSeverity, None):
             rule = g.value(result, KSH.ruleId)
-            expected.add((None if rule is None else str(rule), str(g.value(result, URIRef(sh + "resultSeverity")))))
+            expected.add((None if rule is None else str(rule), str(g.value(result, SH.resultSeverity))))
     assert {(r["ruleId"], r["severity"]) for r in rows} == expected
 
 
