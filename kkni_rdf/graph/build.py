@@ -107,6 +107,8 @@ class _Builder:
         self.t = TripleSet()
         self.missing: list[tuple[str, str]] = []
         self.decree_iri = iris.act(decree.slug)
+        self.field_slug = "-".join(decree.field_name.lower().split())
+        self.field_iri = iris.field(self.field_slug)
 
     # -- helpers
     def add(self, s: str | ox.BlankNode, p: str, o: str | ox.BlankNode | Literal) -> None:
@@ -146,26 +148,26 @@ class _Builder:
         self.dataset()
         return self.t
 
-    def act(self, cite: LegalCitation) -> str:
-        iri = self.iris.act(cite.slug)
+    def legal_act(self, iri: str, act_type: str, number: int, year: int, title: str) -> None:
+        """What every legal act has: its kind, number, year, title and its name as a label."""
         self.add(iri, _RDF.type, _KKNI.LegalAct)
-        self.string(iri, _KKNI.actType, cite.act_type)
-        self.integer(iri, _KKNI.actNumber, cite.number)
-        self.integer(iri, _KKNI.actYear, cite.year)
-        self.text(iri, _DCTERMS.title, cite.title)
-        self.text(iri, _RDFS.label, f"{cite.act_type} Nomor {cite.number} Tahun {cite.year}")
+        self.string(iri, _KKNI.actType, act_type)
+        self.integer(iri, _KKNI.actNumber, number)
+        self.integer(iri, _KKNI.actYear, year)
+        self.text(iri, _DCTERMS.title, title)
+        self.text(iri, _RDFS.label, f"{act_type} Nomor {number} Tahun {year}")
+
+    def act(self, cite: LegalCitation) -> str:
+        """An act the decree cites (a legal basis, the act it revokes)."""
+        iri = self.iris.act(cite.slug)
+        self.legal_act(iri, cite.act_type, cite.number, cite.year, cite.title)
         self.text(iri, _KKNI.citation, cite.citation)
         return iri
 
     def decree_metadata(self) -> None:
         d, s = self.d, self.decree_iri
         self.add(s, _RDF.type, _KKNI.Decree)
-        self.add(s, _RDF.type, _KKNI.LegalAct)
-        self.string(s, _KKNI.actType, d.act_type)
-        self.integer(s, _KKNI.actNumber, d.number)
-        self.integer(s, _KKNI.actYear, d.year)
-        self.text(s, _DCTERMS.title, d.title)
-        self.text(s, _RDFS.label, f"{d.act_type} Nomor {d.number} Tahun {d.year}")
+        self.legal_act(s, d.act_type, d.number, d.year, d.title)
         self.text(s, _RDFS.label, f"Decree of the Minister of Manpower No. {d.number} of {d.year}", EN)
         self.typed(s, _KKNI.dateEnacted, d.date_enacted.isoformat(), _XSD.date)
         self.typed(s, _KKNI.dateInForce, d.date_in_force.isoformat(), _XSD.date)
@@ -178,6 +180,13 @@ class _Builder:
             self.text(s, _KKNI.implements, d.implements)
         if d.revokes:
             self.add(s, _KKNI.revokes, self.act(d.revokes))
+        self.legal_bases()
+        self.diktums()
+        self.field()
+        self.string(s, _KKNI.sourceDocument, d.source_name)
+
+    def legal_bases(self) -> None:
+        d, s = self.d, self.decree_iri
         bases = [self.act(b) for b in d.legal_bases]
         for b in bases:
             self.add(s, _KKNI.legalBasis, b)
@@ -188,6 +197,9 @@ class _Builder:
                 self.add(cell, _RDF.first, b)
                 self.add(cell, _RDF.rest, cells[n + 1] if n + 1 < len(cells) else _RDF.nil)
             self.add(s, _KKNI.legalBasisList, cells[0])
+
+    def diktums(self) -> None:
+        d, s = self.d, self.decree_iri
         for word, text, line in d.diktums:
             dk = self.iris.diktum(d.slug, word)
             self.add(s, _KKNI.hasDiktum, dk)
@@ -196,13 +208,13 @@ class _Builder:
             self.text(dk, _RDFS.label, f"Diktum {word}")
             self.text(dk, _KKNI.text, text)
             self.integer(dk, _KKNI.sourceLine, line)
-        field_slug = "-".join(d.field_name.lower().split())
-        f = self.iris.field(field_slug)
-        self.add(s, _KKNI.field, f)
+
+    def field(self) -> None:
+        f = self.field_iri
+        self.add(self.decree_iri, _KKNI.field, f)
         self.add(f, _RDF.type, _KKNI.Field)
-        self.text(f, _RDFS.label, f"Bidang {d.field_name}")
-        self.english(f, "field", field_slug)
-        self.string(s, _KKNI.sourceDocument, d.source_name)
+        self.text(f, _RDFS.label, f"Bidang {self.d.field_name}")
+        self.english(f, "field", self.field_slug)
 
     def concept_schemes(self) -> None:
         """The levels and the work-attitude aspects (curated Turtle, ``kkni_rdf.schemes``), with our English labels."""
@@ -282,16 +294,15 @@ class _Builder:
         self.text(s, _RDFS.label, f"Jenjang Kualifikasi {q.level} Kelompok {q.group_name}")
         self.english(s, "qualification", q.short_id)
         group, subfield = self.iris.group(q.group_slug), self.iris.subfield(q.subfield_slug)
-        field_iri = self.iris.field("-".join(self.d.field_name.lower().split()))
         self.add(s, _KKNI.group, group)
         self.add(s, _KKNI.subfield, subfield)
-        self.add(s, _KKNI.field, field_iri)
+        self.add(s, _KKNI.field, self.field_iri)
         self.add(group, _RDF.type, _KKNI.Group)
         self.add(group, _KKNI.subfield, subfield)
         self.text(group, _RDFS.label, q.group_name)
         self.english(group, "group", q.group_slug)
         self.add(subfield, _RDF.type, _KKNI.Subfield)
-        self.add(subfield, _KKNI.field, field_iri)
+        self.add(subfield, _KKNI.field, self.field_iri)
         self.text(subfield, _RDFS.label, f"Subbidang {q.subfield_name}")
         self.english(subfield, "subfield", q.subfield_slug)
         self.string(s, _KKNI.codificationCode, q.code)
