@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -237,7 +238,7 @@ def fmt(x: float | None, unit: str = "s") -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    cols = [
+    cols: list[tuple[str, Callable[[Row], str]]] = [
         ("scale", lambda r: f"{r.scale:g}x"),
         ("decrees", lambda r: str(r.decrees)),
         ("quals", lambda r: str(r.qualifications)),

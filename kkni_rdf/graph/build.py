@@ -22,10 +22,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DefinedNamespace, Namespace
 
 from kkni_rdf import __version__
 from kkni_rdf.decree.model import DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode
@@ -75,11 +75,17 @@ class BuildResult:
         return g
 
 
+class _Vocabulary(Protocol):
+    """An rdflib ``Namespace`` or ``DefinedNamespace``: its terms by name."""
+
+    def __getitem__(self, name: str, /) -> str: ...
+
+
 class _Terms:
     """A namespace's terms as plain strings, made once (``_KKNI.decree``): rdflib's ``Namespace``
     makes a new ``URIRef`` on every attribute access, which is most of the cost of a big build."""
 
-    def __init__(self, namespace: Namespace | type[DefinedNamespace]) -> None:
+    def __init__(self, namespace: _Vocabulary) -> None:
         self._namespace = namespace
 
     def __getattr__(self, name: str) -> str:
@@ -92,6 +98,11 @@ _KKNI, _RDF, _RDFS, _SKOS, _DCTERMS, _OWL, _VOID, _PROV, _XSD = (
     _Terms(ns) for ns in (KKNI, RDF, RDFS, SKOS, DCTERMS, OWL, VOID, PROV, XSD)
 )
 _XSD_INTEGER = _XSD.integer
+
+
+def _ranked(counts: Counter[str], first_seen: dict[str, int]) -> list[str]:
+    """The titles, the most printed first (ties: the first printed first)."""
+    return sorted(counts, key=lambda t: (-counts[t], first_seen[t]))
 
 
 def _child(parent: str, *parts: object) -> str:
@@ -225,63 +236,76 @@ class _Builder:
                 self.english(iri, scheme.translation_kind, key)
 
     def units(self) -> dict[str, str]:
-        """Every unit the decree names (rows and prerequisites), with its printed titles."""
-        titles: dict[str, Counter[str]] = defaultdict(Counter)
+        """Every unit the decree names (rows and prerequisites), with its printed titles; the IRI of each, by code."""
+        codes, titles = self.printed_units()
+        iris: dict[str, str] = {}
+        families: dict[str, list[UnitCode]] = defaultdict(list)
+        for code, uc in sorted(codes.items()):
+            iris[code] = self.unit(uc, titles.get(code, []))
+            families[uc.family].append(uc)
+        for family, versions in families.items():
+            self.unit_family(family, [iris[v.code] for v in versions])
+        return iris
+
+    def printed_units(self) -> tuple[dict[str, UnitCode], dict[str, list[str]]]:
+        """The codes the decree prints (in rows and prerequisite cells), and each row unit's printed titles,
+        the most printed first (ties: the first printed first)."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
         first_seen: dict[str, dict[str, int]] = defaultdict(dict)
         codes: dict[str, UnitCode] = {}
-        order = 0
-        for q in self.d.qualifications:
-            for row in q.rows:
-                codes[row.code.code] = row.code
-                titles[row.code.code][row.title] += 1
-                first_seen[row.code.code].setdefault(row.title, order)
-                order += 1
-                for p in row.prerequisites:
-                    codes.setdefault(p.code.code, p.code)
-        families: dict[str, list[UnitCode]] = defaultdict(list)
-        iris: dict[str, str] = {}
-        for code, uc in sorted(codes.items()):
-            u = self.iris.unit(code)
-            iris[code] = u
-            families[uc.family].append(uc)
-            self.add(u, _RDF.type, _KKNI.Unit)
-            self.string(u, _KKNI.code, code)
-            self.string(u, _KKNI.standardCode, uc.standard)
-            self.string(u, _KKNI.unitNumber, uc.number)
-            self.integer(u, _KKNI.unitVersion, uc.version)
-            self.add(u, _KKNI.mentionedIn, self.decree_iri)
-            sec, div, std = self.iris.kbli_section(uc.section), self.iris.kbli_division(uc.division), self.iris.standard(uc.standard_id)
-            self.add(u, _KKNI.kbliSection, sec)
-            self.add(u, _KKNI.kbliDivision, div)
-            self.add(u, _KKNI.standard, std)
-            self.add(sec, _RDF.type, _KKNI.KbliSection)
-            self.string(sec, _KKNI.code, uc.section)
-            self.text(sec, _RDFS.label, f"KBLI Kategori {uc.section}")
-            self.add(div, _RDF.type, _KKNI.KbliDivision)
-            self.string(div, _KKNI.code, uc.division)
-            self.text(div, _RDFS.label, f"KBLI Golongan Pokok {uc.division}")
-            self.add(std, _RDF.type, _KKNI.CompetencyStandard)
-            self.string(std, _KKNI.code, uc.standard_id)
-            self.text(std, _RDFS.label, f"SKKNI {uc.standard_id}")
-            if code in titles:
-                ranked = sorted(titles[code], key=lambda t: (-titles[code][t], first_seen[code][t]))
-                self.text(u, _RDFS.label, ranked[0])
-                for alt in ranked[1:]:
-                    self.text(u, _SKOS.altLabel, alt)
-                self.english(u, "unit", code)
-        for fam, versions in families.items():
-            f = self.iris.unit(fam)
-            self.add(f, _RDF.type, _KKNI.UnitFamily)
-            self.string(f, _KKNI.code, fam)
-            self.text(f, _RDFS.label, f"Unit kompetensi {fam} (semua versi)")
-            self.text(f, _RDFS.label, f"Unit of competency {fam} (all versions)", EN)
-            for v in versions:
-                self.add(iris[v.code], _KKNI.versionOf, f)
-                self.add(f, _KKNI.hasVersion, iris[v.code])
-                for w in versions:
-                    if w != v:
-                        self.add(iris[v.code], _KKNI.otherVersion, iris[w.code])
-        return iris
+        rows = [row for q in self.d.qualifications for row in q.rows]
+        for order, row in enumerate(rows):
+            codes[row.code.code] = row.code
+            counts[row.code.code][row.title] += 1
+            first_seen[row.code.code].setdefault(row.title, order)
+        for row in rows:
+            for p in row.prerequisites:
+                codes.setdefault(p.code.code, p.code)
+        return codes, {code: _ranked(c, first_seen[code]) for code, c in counts.items()}
+
+    def unit(self, uc: UnitCode, titles: list[str]) -> str:
+        """A unit (one version), its KBLI section and division and its standard; a unit known only from
+        a prerequisite cell has no title."""
+        u = self.iris.unit(uc.code)
+        self.add(u, _RDF.type, _KKNI.Unit)
+        self.string(u, _KKNI.code, uc.code)
+        self.string(u, _KKNI.standardCode, uc.standard)
+        self.string(u, _KKNI.unitNumber, uc.number)
+        self.integer(u, _KKNI.unitVersion, uc.version)
+        self.add(u, _KKNI.mentionedIn, self.decree_iri)
+        sec, div, std = self.iris.kbli_section(uc.section), self.iris.kbli_division(uc.division), self.iris.standard(uc.standard_id)
+        self.add(u, _KKNI.kbliSection, sec)
+        self.add(u, _KKNI.kbliDivision, div)
+        self.add(u, _KKNI.standard, std)
+        self.add(sec, _RDF.type, _KKNI.KbliSection)
+        self.string(sec, _KKNI.code, uc.section)
+        self.text(sec, _RDFS.label, f"KBLI Kategori {uc.section}")
+        self.add(div, _RDF.type, _KKNI.KbliDivision)
+        self.string(div, _KKNI.code, uc.division)
+        self.text(div, _RDFS.label, f"KBLI Golongan Pokok {uc.division}")
+        self.add(std, _RDF.type, _KKNI.CompetencyStandard)
+        self.string(std, _KKNI.code, uc.standard_id)
+        self.text(std, _RDFS.label, f"SKKNI {uc.standard_id}")
+        if titles:
+            self.text(u, _RDFS.label, titles[0])
+            for alt in titles[1:]:
+                self.text(u, _SKOS.altLabel, alt)
+            self.english(u, "unit", uc.code)
+        return u
+
+    def unit_family(self, family: str, versions: list[str]) -> None:
+        """The unit across its versions, and the versions linked to it and to each other."""
+        f = self.iris.unit(family)
+        self.add(f, _RDF.type, _KKNI.UnitFamily)
+        self.string(f, _KKNI.code, family)
+        self.text(f, _RDFS.label, f"Unit kompetensi {family} (semua versi)")
+        self.text(f, _RDFS.label, f"Unit of competency {family} (all versions)", EN)
+        for v in versions:
+            self.add(v, _KKNI.versionOf, f)
+            self.add(f, _KKNI.hasVersion, v)
+            for w in versions:
+                if w != v:
+                    self.add(v, _KKNI.otherVersion, w)
 
     def qualification(self, q: Qualification, units: dict[str, str]) -> None:
         s = self.iris.qualification(self.d.slug, q.short_id)

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from math import comb
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -23,7 +24,7 @@ from kkni_rdf.resources import query_files, resource
 from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.store.protocol import select
 
-Row = dict[str, object]
+Row = dict[str, Any]  # a solution: variable → value (int, float, bool, str or None)
 QUAL = "https://w3id.org/kkni/qualification/kepmenaker-3-2021/"
 CONTRACT = {"qualifications.rq", "unit-listings.rq", "prerequisites.rq"}
 
@@ -122,9 +123,9 @@ def test_shared_units(store: KkniStore, decree: Decree) -> None:
     where: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, Counter[str]] = defaultdict(Counter)
     for x in decree.qualifications:
-        for r in x.rows:
-            where[r.code.code].add(x.short_id)
-            roles[r.code.code][r.role] += 1
+        for row in x.rows:
+            where[row.code.code].add(x.short_id)
+            roles[row.code.code][row.role] += 1
     expected = {c: qs for c, qs in where.items() if len(qs) > 1}
     rows = run(store, "shared-units.rq")
     assert {r["unitCode"] for r in rows} == set(expected)
@@ -153,8 +154,8 @@ def test_core_here_elective_there(store: KkniStore, decree: Decree) -> None:
 def _requires(decree: Decree) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
     for x in decree.qualifications:
-        for r in x.rows:
-            graph[r.code.code] |= {p.code.code for p in r.prerequisites}
+        for row in x.rows:
+            graph[row.code.code] |= {p.code.code for p in row.prerequisites}
     return graph
 
 
@@ -183,8 +184,8 @@ def test_prerequisite_chains(store: KkniStore, decree: Decree) -> None:
     expected = set()
     for x in decree.qualifications:
         needs: dict[str, set[str]] = defaultdict(set)
-        for r in x.rows:
-            needs[r.code.code] |= {p.code.code for p in r.prerequisites}
+        for row in x.rows:
+            needs[row.code.code] |= {p.code.code for p in row.prerequisites}
         for a, bs in needs.items():
             for b in bs:
                 for c in needs.get(b, ()):
@@ -241,8 +242,8 @@ def test_elective_choice(store: KkniStore, decree: Decree) -> None:
 def test_most_reused_units(store: KkniStore, decree: Decree) -> None:
     uses: dict[str, set[str]] = defaultdict(set)
     for x in decree.qualifications:
-        for r in x.rows:
-            uses[r.code.code].add(x.short_id)
+        for row in x.rows:
+            uses[row.code.code].add(x.short_id)
     rows = run(store, "most-reused-units.rq")
     assert len(rows) == 10
     top = max(len(v) for v in uses.values())
@@ -290,8 +291,8 @@ def test_packaging_findings(store: KkniStore, root: Path) -> None:
 def test_title_variants(store: KkniStore, decree: Decree) -> None:
     titles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for x in decree.qualifications:
-        for r in x.rows:
-            titles[r.code.code][r.title].add(x.short_id)
+        for row in x.rows:
+            titles[row.code.code][row.title].add(x.short_id)
     variants = {c: t for c, t in titles.items() if len(t) > 1}
     rows = run(store, "title-variants.rq")
     assert {(r["unitCode"], r["title"]) for r in rows} == {(c, t) for c, ts in variants.items() for t in ts}
@@ -318,8 +319,8 @@ def test_unit_versions(store: KkniStore, decree: Decree) -> None:
     assert {(r["familyCode"], r["unitCode"], r["version"]) for r in rows} == expected
     listed: dict[str, set[str]] = defaultdict(set)
     for x in decree.qualifications:
-        for r in x.rows:
-            listed[r.code.code].add(x.short_id)
+        for row in x.rows:
+            listed[row.code.code].add(x.short_id)
     for r in rows:
         assert set(str(r["qualifications"] or "").split()) == listed[str(r["unitCode"])]
 
@@ -435,7 +436,7 @@ def test_job_roles_isco(store: KkniStore, decree: Decree, root: Path) -> None:
     mapped = {
         str(g.value(m, KKNI.mappingSubject)): (
             str(g.value(g.value(m, KKNI.mappingObject), SKOS.notation)),
-            float(g.value(m, KKNI.confidence)),
+            float(str(g.value(m, KKNI.confidence))),
         )
         for m in g.subjects(None, KKNI.OccupationMapping)
     }
