@@ -78,17 +78,17 @@ class QueryableStore(Protocol):
 
 def select(store: QueryableStore, text: str, **kwargs: object) -> ox.QuerySolutions:
     """The solutions of a SELECT query (``QueryError`` if ``text`` is another form)."""
-    return _expect(store.query(text, **kwargs), ox.QuerySolutions, "SELECT")
+    return _expect(store.query(text, **kwargs), ox.QuerySolutions, "a SELECT")
 
 
 def ask(store: QueryableStore, text: str, **kwargs: object) -> bool:
     """The answer of an ASK query (``QueryError`` if ``text`` is another form)."""
-    return bool(_expect(store.query(text, **kwargs), ox.QueryBoolean, "ASK"))
+    return bool(_expect(store.query(text, **kwargs), ox.QueryBoolean, "an ASK"))
 
 
 def construct(store: QueryableStore, text: str, **kwargs: object) -> ox.QueryTriples:
     """The triples of a CONSTRUCT or DESCRIBE query (``QueryError`` if ``text`` is another form)."""
-    return _expect(store.query(text, **kwargs), ox.QueryTriples, "CONSTRUCT or DESCRIBE")
+    return _expect(store.query(text, **kwargs), ox.QueryTriples, "a CONSTRUCT or DESCRIBE")
 
 
 def graph_sizes(store: QueryableStore) -> list[tuple[str, int]]:
@@ -105,5 +105,5 @@ _R = TypeVar("_R", ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples)
 
 def _expect(result: QueryResult, kind: type[_R], form: str) -> _R:
     if not isinstance(result, kind):
-        raise QueryError(f"expected a {form} query; this one answers with {_ANSWERS[type(result)]}")
+        raise QueryError(f"expected {form} query; this one answers with {_ANSWERS[type(result)]}")
     return result
