@@ -11,7 +11,7 @@ from pathlib import Path
 
 #: Declared, never imported by name: what the package needs of them happens inside another library.
 USED_WITHOUT_IMPORT = {
-    "python-multipart": "FastAPI parses the endpoint's POSTed forms with it",
+    "jinja2": "Starlette's Jinja2Templates renders the endpoint's HTML pages with it",
 }
 
 
