@@ -34,7 +34,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kkni_rdf.graph.build import build_many
     from kkni_rdf.ontology_docs import write_ontology_html
     from kkni_rdf.resources import decree_sources, resource, resource_root, translations_file
-    from kkni_rdf.validation.engine import InputError, write_findings
+    from kkni_rdf.validation.reader import InputError
+    from kkni_rdf.validation.reports import write_findings
 
     sources = [Path(s) for s in args.sources] or decree_sources()
     out_dir = Path(args.out) if args.out else resource("data")
@@ -105,18 +106,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kkni_rdf.validation.engine import (
-        InputError,
-        findings_path,
-        load_data,
-        report_graph,
-        to_html,
-        to_json,
-        to_text,
-        validate_data,
-        validate_decree,
-        write_findings,
-    )
+    from kkni_rdf.validation.engine import validate_decree, validate_files
+    from kkni_rdf.validation.reader import InputError
+    from kkni_rdf.validation.reports import findings_path, report_graph, report_turtle, to_html, to_json, to_text, write_findings
 
     files = [Path(f) for f in args.files]
     if args.write_findings:
@@ -129,7 +121,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store (kkni_rdf/instore.py)
             report = validate_store(args.store, files)
         else:
-            report = validate_data(load_data(files)) if files else validate_decree()
+            report = validate_files(files) if files else validate_decree()
     except InputError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "json":
@@ -138,8 +130,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         title = "KKNI validation: " + (", ".join(f.name for f in files) if files else "Kepmenaker 3/2021")
         out = to_html(report, args.fail_on, title)
     elif args.format == "turtle":
-        from kkni_rdf.validation.engine import report_turtle
-
         name = findings_path().stem if not files else files[0].stem
         out = report_turtle(report_graph(report, name))
     else:
@@ -152,7 +142,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from kkni_rdf.checks.candidate import CheckError, UserInput, default_catalogue, read_input, run_check
+    from kkni_rdf.checks.candidate import UserInput, read_input, run_check
+    from kkni_rdf.checks.catalogue import CheckError, default_catalogue
 
     try:
         if args.file and args.units:
@@ -231,7 +222,7 @@ def store_auth(user: str | None) -> tuple[str, str] | None:
 import typing  # noqa: E402  (only for the annotation below; the command imports lazily)
 
 if typing.TYPE_CHECKING:
-    from kkni_rdf.validation.engine import Report
+    from kkni_rdf.validation.findings import Report
 
 
 def validate_store(url: str, files: Sequence[Path] = ()) -> Report:

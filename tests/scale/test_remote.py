@@ -18,8 +18,9 @@ from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.store.protocol import QueryError
 from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url, load_into
-from kkni_rdf.validation.engine import decree_data, shapes_graph, validate_with_pyshacl
+from kkni_rdf.validation.engine import decree_data, validate_with_pyshacl
 from kkni_rdf.validation.in_store import validate_in_store
+from kkni_rdf.validation.shapes import shapes_graph
 
 DECREE_GRAPH = "https://w3id.org/kkni/graph/kepmenaker-3-2021"
 

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from kkni_rdf.validation.engine import DataGraphs, sparql_checks, validate_data, validate_with_pyshacl
-from tests.shapes.shapes_support import apply_update
-from tests.shapes.test_shapes import FIXTURES
+from kkni_rdf.validation.engine import ValidationData, validate_data, validate_with_pyshacl
+from kkni_rdf.validation.shapes import sparql_checks
+from tests.validation.support import fixture_store
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -29,9 +29,9 @@ def pyshacl_results(g: Graph) -> set[tuple[str, str, str, tuple[str, ...]]]:
     return out
 
 
-def fast_results(g: Graph) -> set[tuple[str, str, str, tuple[str, ...]]]:
+def fast_results(data: ValidationData) -> set[tuple[str, str, str, tuple[str, ...]]]:
     out = set()
-    for f in validate_data(DataGraphs.from_graph(g)).findings:
+    for f in validate_data(data).findings:
         if f.component != SH.SPARQLConstraintComponent:
             continue
         for lang in ("id", "en"):
@@ -44,7 +44,7 @@ SPARQL_RULES = sorted(c.rule for c in sparql_checks())
 
 @pytest.mark.parametrize("rule", SPARQL_RULES)
 def test_same_sparql_findings_as_pyshacl(rule: str) -> None:
-    g = apply_update(FIXTURES[rule])
-    fast = fast_results(g)
+    data = ValidationData.of(fixture_store(rule))
+    fast = fast_results(data)
     assert fast, "the fixture fires"
-    assert fast == pyshacl_results(g)
+    assert fast == pyshacl_results(data.graph)
