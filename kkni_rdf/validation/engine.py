@@ -10,8 +10,9 @@ How a run works (see ``docs/validation.md``):
   each, over the whole graph, in the Oxigraph store itself; ``in_store`` runs the same queries
   in any store. ``validate_with_pyshacl`` runs everything in pySHACL, for comparison.
 
-pySHACL reads rdflib's memory store about five times faster than an oxrdflib view of the
-Oxigraph store (0.45 s against 2.3 s for the core shapes on the decree), hence the copy.
+pySHACL reads rdflib's memory store three to five times faster than an oxrdflib view of the
+Oxigraph store (the core shapes on the decree: 0.45 s against 1.7 to 2.3 s, ``python -m
+bench.validate``), hence the copy.
 Every result becomes a ``findings.Finding``: severity, stable rule id, qualification, unit
 code, focus node, message in Indonesian and English, and the line of the decree's text it is about.
 """
