@@ -77,9 +77,13 @@ def files_store(files: Sequence[Path]) -> ox.Store:
     return store
 
 
-@cache
 def decree_data(base: str = DEFAULT_BASE) -> ValidationData:
     """The ontology and the decrees' graphs (``data/*.ttl``), as the store serves them (read once)."""
+    return _decree_data(base)
+
+
+@cache
+def _decree_data(base: str) -> ValidationData:  # one cache entry per base, however it is passed
     return ValidationData.of(_loaded([*ontology_files(), *decree_data_files()], base))
 
 
