@@ -127,7 +127,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store (kkni_rdf/instore.py)
-            report = validate_store(args.store, files)
+            report = validate_store(args.store, files, args.user)
         else:
             report = validate_data(load_data(files)) if files else validate_decree()
     except InputError as exc:
@@ -178,6 +178,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
     if not args.base.endswith(("/", "#")):
         raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
+    if args.store:
+        check_store(args.store, store_auth(args.user, args.store), args.base, args.timeout)
     config = EndpointConfig(
         base=args.base,
         timeout=args.timeout,
@@ -216,16 +218,36 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- load
 
 
-def store_auth(user: str | None) -> tuple[str, str] | None:
-    """``--user`` with the password from ``KKNI_STORE_PASSWORD`` (never on the command line)."""
+def store_auth(user: str | None, *urls: str | None) -> tuple[str, str] | None:
+    """``--user`` (else ``KKNI_STORE_USER``) with the password from ``KKNI_STORE_PASSWORD``: never
+    from the command line, nor from a store address (``http://user:secret@…`` is refused). The
+    store is sent them as HTTP Digest or Basic, whichever it asks for."""
+    from kkni_rdf.store.remote import check_url, credentials
+
+    try:
+        for url in urls:
+            if url:
+                check_url(url)
+        return credentials(user)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_store(url: str, auth: tuple[str, str] | None, base: str, timeout: float) -> None:
+    """Before ``kkni serve --store URL`` starts: the store answers and holds the project's graphs.
+    Its query workers are processes: they read the user and password from the environment."""
     import os
 
-    if not user:
-        return None
-    password = os.environ.get("KKNI_STORE_PASSWORD")
-    if password is None:
-        raise UsageError("--user needs the password in the environment variable KKNI_STORE_PASSWORD")
-    return (user, password)
+    from kkni_rdf.store.remote import USER_VARIABLE, RemoteError, RemoteStore
+
+    try:
+        with RemoteStore(url, timeout=timeout, auth=auth, base=base) as remote:
+            if not remote.graphs():
+                raise UsageError(f"{url} holds none of the project's graphs (under {base}); load them first: kkni load --into {url}")
+    except RemoteError as exc:
+        raise UsageError(f"serving from {url}: {exc}") from None
+    if auth:
+        os.environ[USER_VARIABLE] = auth[0]
 
 
 import typing  # noqa: E402  (only for the annotation below; the command imports lazily)
@@ -234,10 +256,8 @@ if typing.TYPE_CHECKING:
     from kkni_rdf.validation.engine import Report
 
 
-def validate_store(url: str, files: Sequence[Path] = ()) -> Report:
+def validate_store(url: str, files: Sequence[Path] = (), user: str | None = None) -> Report:
     """``kkni validate --store URL``: the SHACL-SPARQL checks as queries to the store (its named graphs' merge)."""
-    import os
-
     from kkni_rdf.store.protocol import QueryError
     from kkni_rdf.store.remote import RemoteError, RemoteStore
     from kkni_rdf.validation.in_store import validate_in_store
@@ -245,7 +265,7 @@ def validate_store(url: str, files: Sequence[Path] = ()) -> Report:
     if files:
         raise UsageError("give files or --store, not both (load files into the store with `kkni load`)")
     try:
-        with RemoteStore(url, timeout=3600, auth=store_auth(os.environ.get("KKNI_STORE_USER"))) as store:
+        with RemoteStore(url, timeout=3600, auth=store_auth(user, url)) as store:
             return validate_in_store(store)
     except (RemoteError, QueryError) as exc:
         raise UsageError(f"validating in {url}: {exc}") from None
@@ -267,7 +287,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         gsp = args.graph_store or graph_store_url(args.into)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    store = RemoteStore(args.into, timeout=args.timeout, auth=store_auth(args.user), graph_store=gsp)
+    store = RemoteStore(args.into, timeout=args.timeout, auth=store_auth(args.user, args.into, args.graph_store), graph_store=gsp)
     try:
         loaded = store.load(files)
         print(f"loaded {len(loaded)} files into {len(set(g.graph for g in loaded))} named graphs through {gsp}")
@@ -329,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--write-findings", action="store_true", help="write the decree's report to data/findings/ (stable Turtle)")
     p.add_argument("--store", metavar="URL", help="run the packaging-rule (SHACL-SPARQL) checks inside this SPARQL 1.1 store instead")
+    p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("check", help="check a candidate's units, or a training program, against a qualification")
@@ -358,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="serve from this SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso, QLever) instead of the embedded store",
     )
+    p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
     p.set_defaults(handler=cmd_serve)
 
     # -- export: exports and interoperability (kkni_rdf/export.py)
@@ -373,13 +395,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="load the graphs into a SPARQL 1.1 store (Graph Store Protocol)",
         description="PUT the ontology and every built decree, each into its named graph, into a SPARQL 1.1 store "
         "through the Graph Store Protocol; the store's address for it is derived from --into (Oxigraph …/query → …/store, "
-        "Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service) or given with --graph-store.",
+        "Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service, Virtuoso …/sparql → "
+        "…/sparql-graph-crud-auth) or given with --graph-store.",
     )
     p.add_argument("--into", required=True, metavar="URL", help="the store's SPARQL query endpoint, e.g. http://localhost:7878/query")
     p.add_argument("--graph-store", metavar="URL", help="its Graph Store Protocol endpoint (default: derived from --into)")
     p.add_argument("files", nargs="*", metavar="FILE.ttl", help="Turtle files to load instead of the project's graphs (with --graph)")
     p.add_argument("--graph", metavar="IRI", help="the named graph for FILE.ttl")
-    p.add_argument("--user", help="user name for the store (password in KKNI_STORE_PASSWORD)")
+    p.add_argument("--user", help="user name for the store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each request (default 300)")
     p.set_defaults(handler=cmd_load)
 
