@@ -109,8 +109,9 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
         deadline = time.monotonic() + 180
         while True:
             try:
-                if httpx.get(f"{base}/sparql", timeout=2).status_code == 200:
-                    break
+                r = httpx.get(f"{base}/sparql", timeout=2)
+                if r.status_code == 200 and r.headers.get("server", "").startswith("Virtuoso"):
+                    break  # ours (the port was free when chosen; Virtuoso binds it once its database is made)
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
