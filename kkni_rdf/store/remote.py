@@ -10,12 +10,13 @@ raises ``store.QueryError`` with the server's message and, where the server give
 (and column) in the user's text; any other failure raises ``RemoteError`` with the store's own
 message and what to try.
 
-``load_into(url, files)`` PUTs each file into its named graph; the GSP address is given or
-derived from the query address (see ``graph_store_url``).
+``load_into(url, files)`` PUTs each file into its named graph, as N-Triples (the one syntax every
+store reads alike: Virtuoso 7.2's Turtle reader keeps the backslash of ``qual:a\\/b`` in the IRI);
+the GSP address is given or derived from the query address (see ``graph_store_url``).
 
 **The project's graphs.** A store may hold graphs that are not ours: Virtuoso lists its own
 system graphs (``http://www.openlinksw.com/schemas/virtrdf#``, ``http://www.w3.org/ns/ldp#``,
-``http://localhost:8890/sparql`` …), and a store may be shared. ``graphs()`` is the named graphs
+``http://localuriqaserver/sparql`` …), and a store may be shared. ``graphs()`` is the named graphs
 under the base (``base``, or the default base the files are loaded under), and every query sees
 only those as its named graphs (``named-graph-uri``).
 
@@ -34,14 +35,19 @@ only those as its named graphs (``named-graph-uri``).
   ``default-graph-uri``; such a default graph is a bag on Virtuoso and Oxigraph (a triple held
   by two graphs matches twice).
 
-**Virtuoso's answers**, read as the standards say they should be:
+**Virtuoso** (``is_virtuoso``: its ``Server`` header, or its system graph): every query is
+rewritten as ``kkni_rdf.store.virtuoso`` says (integer division, booleans, aggregates inside
+expressions, GROUP_CONCAT's separator, DESCRIBE), keeping its meaning; a query the store rejects
+after rewriting is sent again as written, so that the error is about the user's own text. Its
+answers are read as the standards say they should be:
 
 - SELECT and ASK ask for SPARQL results, CONSTRUCT and DESCRIBE for RDF, never both in one
   ``Accept``: Virtuoso answers a CONSTRUCT with a table of ?s ?p ?o when SPARQL results are
   acceptable, and a SELECT with an RDF description of the result set (unexpanded ``rdf:type``)
   when N-Triples is; its TSV quotes every value as a string, so CSV and TSV are not asked for.
 - Blank nodes come as ``nodeID://b10034`` in SPARQL results (not a valid blank node label) and
-  as ``_:b10034`` in N-Triples: the results are read as ``_:b10034``.
+  as ``_:b10034`` in N-Triples: the results are read as ``_:b10034``; booleans come as ``1``/``0``
+  and are read as ``true``/``false``.
 - An answer cut at the server's row limit (Virtuoso's ``ResultSetMaxRows``, announced by the
   ``X-SPARQL-MaxRows`` header) or a partial "anytime" answer (``X-SQL-State``) is an error,
   never returned as if complete.
