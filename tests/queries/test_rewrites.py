@@ -32,6 +32,7 @@ ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "level-progression": ("group", "lowerLevel", "unitCode"),
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
     "qualification-unit-table": ("role", "position"),
+    "unit-versions": ("familyCode", "version"),
     "work-attitude-progression": ("group", "level"),
 }
 
