@@ -29,6 +29,7 @@ Row = tuple[str | None, ...]
 
 #: Each rewritten query, and the output variables its reference's ORDER BY sorts on (in order).
 ORDER_KEYS: dict[str, tuple[str, ...]] = {
+    "core-here-elective-there": ("unitCode", "coreIn", "electiveIn"),
     "level-progression": ("group", "lowerLevel", "unitCode"),
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
     "qualification-unit-table": ("role", "position"),
