@@ -394,6 +394,14 @@ class ShownFinding:
     unit: Shown | None
 
 
+def _short(iri: str, page: Page) -> str:
+    """A data IRI as its path under the base (``qualification/…/core/3``), another IRI as a prefixed name."""
+    for root in (page.base, DEFAULT_BASE):
+        if iri.startswith(root):
+            return iri[len(root) :]
+    return term_text(ox.NamedNode(iri), page.prefixes)
+
+
 def show_findings(findings: list[Finding], page: Page) -> list[ShownFinding]:
     out = []
     for f in findings:
