@@ -360,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_serve)
 
-    # -- export: exports and interoperability (kkni_rdf/export.py)
+    # -- export: exports and interoperability (kkni_rdf/export/)
     p = sub.add_parser("export", help="export the graph as JSON-LD, CTDL, ELM, SKOS or CSV tables")
     p.add_argument("--to", required=True, choices=["jsonld", "ctdl", "elm", "skos", "csv"], help="the export format")
     p.add_argument("--out", metavar="DIR", help="write into this folder (default: standard output; required for csv)")

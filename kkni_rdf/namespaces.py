@@ -7,7 +7,7 @@ configurable base (``DEFAULT_BASE`` unless told otherwise); see ``kkni_rdf.iris`
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 DEFAULT_BASE = "https://w3id.org/kkni/"
@@ -32,6 +32,23 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 #: W3C entailment regimes (the service description names the one the endpoint uses).
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+
+# Vocabularies the exports write (kkni_rdf.export): the European Learning Model's
+# application profiles and Credential Engine's CTDL and CTDL-ASN.
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+ROV = Namespace("http://www.w3.org/ns/regorg#")
+CEASN = Namespace("https://purl.org/ctdlasn/terms/")
+ASN = Namespace("http://purl.org/ASN/schema/core/")
+
+# EU controlled vocabularies the European Learning Model expects (the concept, then its scheme).
+EU_EQF = Namespace("http://data.europa.eu/snb/eqf/")
+EU_EQF_SCHEME = EU_EQF["25831c2"]
+EU_ISCEDF = Namespace("http://data.europa.eu/snb/isced-f/")
+EU_ISCEDF_SCHEME = EU_ISCEDF["25831c2"]
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_LANGUAGE_SCHEME = URIRef("http://publications.europa.eu/resource/authority/language")
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+EU_COUNTRY_SCHEME = URIRef("http://publications.europa.eu/resource/authority/country")
 
 #: Prefix bindings for every serialisation and every query the project writes.
 PREFIXES: dict[str, str] = {
