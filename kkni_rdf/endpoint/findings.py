@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kkni_rdf.namespaces import KSH, SH
+from kkni_rdf.namespaces import KKNI, KSH, SH
 from kkni_rdf.store.protocol import QueryableStore
 
 SEVERITIES = ("violation", "warning", "info")
@@ -35,6 +35,7 @@ class Finding:
     line: int | None = None  # the line of the decree's source text
     shape: str | None = None
     message: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    row: str | None = None  # the qualification's table row (or printed prerequisite) at the finding's line
 
     @property
     def qualification_id(self) -> str:
@@ -53,6 +54,7 @@ class Finding:
             "message": {"id": self.message.get("id", ""), "en": self.message.get("en", "")},
             "line": self.line,
             "shape": self.shape,
+            "row": self.row,
         }
 
 
@@ -109,8 +111,30 @@ def load_findings(store: QueryableStore, qualification: str | None = None, resul
         msg = row["msg"]
         if isinstance(msg, ox.Literal):
             f["message"][msg.language or ""] = msg.value  # type: ignore[index]
+    rows_at = _rows_at_lines(store, {(str(f["qualification"]), int(f["line"])) for f in found.values() if f["qualification"] and f["line"]})  # type: ignore[call-overload]
+    for f in found.values():
+        f["row"] = rows_at.get((str(f["qualification"]), f["line"]))  # type: ignore[arg-type]
     out = [Finding(**f) for f in found.values()]  # type: ignore[arg-type]
     return sorted(out, key=lambda f: (f.qualification or "~", SEVERITIES.index(f.severity), f.rule, f.line or 0, f.unit or "", f.iri))
+
+
+def _rows_at_lines(store: QueryableStore, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The unit-table row, else the printed prerequisite, that each (qualification, source line) is about."""
+    if not wanted:
+        return {}
+    values = " ".join(sorted({f"<{ox.NamedNode(q).value}>" for q, _ in wanted}))
+    rows = store.query(
+        f"""SELECT ?q ?line ?x ?listing WHERE {{ VALUES ?q {{ {values} }}
+        ?x <{KKNI}qualification> ?q ; <{KKNI}sourceLine> ?line .
+        OPTIONAL {{ ?x a ?listing FILTER (?listing = <{KKNI}UnitListing>) }} }}"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    out: dict[tuple[str, int], str] = {}
+    for r in sorted(rows, key=lambda r: r["listing"] is None):  # rows before prerequisites
+        key = (r["q"].value, int(r["line"].value))  # type: ignore[union-attr]
+        if key in wanted:
+            out.setdefault(key, r["x"].value)  # type: ignore[union-attr]
+    return out
 
 
 @dataclass(frozen=True)

@@ -392,6 +392,7 @@ class ShownFinding:
     qualification: Shown | None
     focus: Shown | None
     unit: Shown | None
+    row: Shown | None = None  # the row of the unit table (or the printed prerequisite) at the finding's line
 
 
 def _short(iri: str, page: Page) -> str:
@@ -400,6 +401,14 @@ def _short(iri: str, page: Page) -> str:
         if iri.startswith(root):
             return iri[len(root) :]
     return term_text(ox.NamedNode(iri), page.prefixes)
+
+
+def _row_text(row: str, qualification: str, page: Page) -> str:
+    """``elective 3`` (``elective 3, prerequisite 1``) for a row of ``qualification``'s table."""
+    local = row[len(qualification) + 1 :] if row.startswith(qualification + "/") else _short(row, page)
+    words = {"core": page.lang.t("core", "inti"), "elective": page.lang.t("elective", "pilihan"), "prerequisite": page.lang.t("prerequisite", "prasyarat")}
+    parts = local.split("/")
+    return ", ".join(f"{words.get(a, a)} {b}" for a, b in zip(parts[::2], parts[1::2], strict=False)) or local
 
 
 def show_findings(findings: list[Finding], page: Page) -> list[ShownFinding]:
@@ -412,10 +421,11 @@ def show_findings(findings: list[Finding], page: Page) -> list[ShownFinding]:
                 page.href(f.iri),
                 page.lang.pick(f.message),
                 Shown(f.qualification_id, page.href(f.qualification), f.qualification) if f.qualification else None,
-                Shown(term_text(ox.NamedNode(f.focus), page.prefixes), page.href(f.focus), f.focus)
+                Shown(_short(f.focus, page), page.href(f.focus), f.focus)
                 if f.focus and "://" in f.focus
                 else None,
                 unit,
+                Shown(_row_text(f.row, f.qualification or "", page), page.href(f.row), f.row) if f.row else None,
             )
         )
     return out
@@ -462,6 +472,9 @@ def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = 
                 shown = Shown(shown.text, shown.href, shown.title, note=statuses.get((iri, p.value, o.value)))  # type: ignore[union-attr]
             properties.append((page.show(p), shown))
     shown_incoming = []
+    if is_qualification:  # its rows, prerequisites and job titles: shown in the tables and lists above
+        incoming = [r for r in incoming if r["p"].value != f"{K}qualification"]  # type: ignore[union-attr]
+    incoming.sort(key=lambda r: (r["p"].value, page.order(r["s"])))  # type: ignore[union-attr]
     for r in incoming[:MAX_INCOMING]:
         s, p = page.show(r["s"]), page.show(r["p"])
         if r["p"].value in MAPPINGS and isinstance(r["s"], ox.NamedNode):  # type: ignore[union-attr]
