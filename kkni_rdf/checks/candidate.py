@@ -68,6 +68,12 @@ class Catalogue:
         by_short = {q.short_id: q for q in self.qualifications.values()}
         if ref in by_short:
             return by_short[ref]
+        # a printed codification code (N78SPS01) or code and level (N78SPS01-5): every qualification it names
+        named = sorted(s for s in by_short if s.lower().startswith(ref.lower() + "-"))
+        if len(named) == 1:
+            return by_short[named[0]]
+        if named:
+            raise CheckError(f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}")
         near = difflib.get_close_matches(ref, list(by_short), n=5, cutoff=0.4)
         hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(sorted(by_short))}"
         raise CheckError(f"unknown qualification {ref!r}{hint}")
@@ -76,7 +82,8 @@ class Catalogue:
         return [c for c in codes if c not in self.units]
 
     def nearest_units(self, code: str) -> list[str]:
-        return difflib.get_close_matches(code, sorted(self.units), n=3, cutoff=0.6)
+        same = [u for u in sorted(self.units) if u.lower() == code.lower()]  # m.74sps03.088.2: only the case differs
+        return same or difflib.get_close_matches(code, sorted(self.units), n=3, cutoff=0.6)
 
 
 _CATALOGUE_QUERY = """
@@ -161,6 +168,7 @@ class CheckResult:
     not_in_qualification: list[str] = field(default_factory=list)
     other_versions: dict[str, str] = field(default_factory=dict)  # given code -> listed version
     unusable_electives: list[str] = field(default_factory=list)  # program: offered but prerequisites not offered
+    unknown_codes: dict[str, list[str]] = field(default_factory=dict)  # given code the decree does not know -> nearest known codes
 
     def as_dict(self) -> dict[str, object]:
         key = "achieved" if self.kind == "record" else "completable"
@@ -181,6 +189,7 @@ class CheckResult:
             "notInQualification": self.not_in_qualification,
             "otherVersions": self.other_versions,
             "unusableElectives": self.unusable_electives,
+            "unknownCodes": [{"code": c, "nearest": n} for c, n in sorted(self.unknown_codes.items())],
         }
 
     def text(self) -> str:
@@ -205,6 +214,8 @@ class CheckResult:
             lines.append(f"  units not in this qualification: {', '.join(self.not_in_qualification)}")
         for given, listed in sorted(self.other_versions.items()):
             lines.append(f"    note: {given} is another version of {listed}, which this qualification lists")
+        for given, near in sorted(self.unknown_codes.items()):
+            lines.append(f"    note: {given} is no unit code of the decree" + (f" (nearest: {', '.join(near)})" if near else ""))
         return "\n".join(lines) + "\n"
 
 
@@ -343,12 +354,8 @@ def run_check(catalogue: Catalogue, qualification: str | None, inp: UserInput, p
     q = catalogue.find(ref)
     if qualification and inp.qualification and catalogue.find(inp.qualification).iri != q.iri:
         raise CheckError(f"the file is for {inp.qualification}, not {qualification}")
-    unknown = catalogue.unknown_codes(inp.codes)
-    if unknown:
-        parts = []
-        for c in unknown:
-            near = catalogue.nearest_units(c)
-            parts.append(f"{c!r}" + (f" (nearest: {', '.join(near)})" if near else ""))
-        raise CheckError(f"unknown unit code{'s' if len(unknown) > 1 else ''}: {'; '.join(parts)}")
     kind = "program" if program or inp.kind == "program" else "record"
-    return check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)
+    result = check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)
+    # codes the decree does not know (a typo, another case) belong to no qualification: reported, never fatal
+    result.unknown_codes = {c: catalogue.nearest_units(c) for c in catalogue.unknown_codes(inp.codes)}
+    return result
