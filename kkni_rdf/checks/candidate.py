@@ -24,7 +24,12 @@ from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, sparql_prologue
 
 
 class CheckError(ValueError):
-    """Bad input: an unknown qualification or unit code, or an unreadable file."""
+    """Bad input: an unknown qualification, or an unreadable file (with the line and column, where known)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -279,7 +284,7 @@ def codes_from_text(text: str, suffix: str) -> list[str]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.lineno, exc.colno) from None
         if isinstance(data, dict):
             data = data.get("units", data.get("codes"))
         if not isinstance(data, list) or not all(isinstance(c, str) for c in data):
@@ -317,11 +322,11 @@ def read_input(path: Path) -> UserInput:
         try:
             return UserInput(codes_from_text(text, suffix))
         except CheckError as exc:
-            raise CheckError(f"{path}: {exc}") from None
+            raise CheckError(f"{path}: {exc}", exc.line, exc.column) from None
     try:
         data = DataGraphs.from_triples(parse_file(path))
     except InputError as exc:
-        raise CheckError(str(exc)) from None
+        raise CheckError(str(exc), exc.line, exc.column) from None
     return input_from_graph(data.graph, str(path))
 
 

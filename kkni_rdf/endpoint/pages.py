@@ -406,7 +406,11 @@ def _short(iri: str, page: Page) -> str:
 def _row_text(row: str, qualification: str, page: Page) -> str:
     """``elective 3`` (``elective 3, prerequisite 1``) for a row of ``qualification``'s table."""
     local = row[len(qualification) + 1 :] if row.startswith(qualification + "/") else _short(row, page)
-    words = {"core": page.lang.t("core", "inti"), "elective": page.lang.t("elective", "pilihan"), "prerequisite": page.lang.t("prerequisite", "prasyarat")}
+    words = {
+        "core": page.lang.t("core", "inti"),
+        "elective": page.lang.t("elective", "pilihan"),
+        "prerequisite": page.lang.t("prerequisite", "prasyarat"),
+    }
     parts = local.split("/")
     return ", ".join(f"{words.get(a, a)} {b}" for a, b in zip(parts[::2], parts[1::2], strict=False)) or local
 
@@ -421,9 +425,7 @@ def show_findings(findings: list[Finding], page: Page) -> list[ShownFinding]:
                 page.href(f.iri),
                 page.lang.pick(f.message),
                 Shown(f.qualification_id, page.href(f.qualification), f.qualification) if f.qualification else None,
-                Shown(_short(f.focus, page), page.href(f.focus), f.focus)
-                if f.focus and "://" in f.focus
-                else None,
+                Shown(_short(f.focus, page), page.href(f.focus), f.focus) if f.focus and "://" in f.focus else None,
                 unit,
                 Shown(_row_text(f.row, f.qualification or "", page), page.href(f.row), f.row) if f.row else None,
             )

@@ -30,7 +30,7 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
-from kkni_rdf.endpoint import assets, errors, protocol
+from kkni_rdf.endpoint import assets, check, errors, protocol
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.findings import SEVERITIES, Finding, Selection, by_rule, counts, load_findings
 from kkni_rdf.endpoint.i18n import Lang
@@ -210,6 +210,160 @@ async def findings(request: Request, qualification: str = "", rule: str = "", se
             "qualification": sorted({f.qualification_id for f in every if f.qualification}),
             "rule": sorted({f.rule for f in every}),
             "severity": list(SEVERITIES),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- checks over HTTP
+
+
+async def _body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is longer than ``limit`` bytes (declared or sent)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _qualifications() -> list[tuple[str, str]]:
+    from kkni_rdf.checks.candidate import default_catalogue
+
+    return sorted((q.short_id, q.label) for q in default_catalogue().qualifications.values())
+
+
+@router.get("/check", response_class=HTMLResponse, summary="A form to check a candidate's record or a training program", tags=["check"])
+async def check_form(request: Request) -> HTMLResponse:
+    choices = await run_in_threadpool(_qualifications)
+    return page(
+        request,
+        "check.html",
+        title=language(request).t("Check a candidate", "Periksa peserta"),
+        choices=choices,
+        report=None,
+        error=None,
+        chosen={},
+    )
+
+
+_CHECK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            **{media: {"schema": {"type": "string"}} for media in check.SUFFIXES},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "qualification": {"type": "string"},
+                        "units": {"type": "string", "description": "unit codes, separated by spaces or lines"},
+                        "record": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "a record or program file (.ttl, .jsonld, .csv, .json, .txt)",
+                        },
+                        "program": {"type": "boolean"},
+                    },
+                }
+            },
+        },
+    },
+    "parameters": [
+        {
+            "name": "qualification",
+            "in": "query",
+            "required": False,
+            "description": "The qualification's IRI or short id (default: the record's kkni:targetQualification)",
+            "schema": {"type": "string"},
+        },
+        {
+            "name": "program",
+            "in": "query",
+            "required": False,
+            "description": "The units are a training program's offer (default: a candidate's record, or what the file says)",
+            "schema": {"type": "boolean"},
+        },
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "json or html (default: by Accept)",
+            "schema": {"type": "string"},
+        },
+    ],
+}
+
+
+@router.post(
+    "/check",
+    summary="Check a candidate's record or a training program against a qualification: the report of `kkni check`",
+    tags=["check"],
+    responses={
+        200: {
+            "description": "The report (achieved / completable, missing core units, electives, prerequisites, units not belonging)",
+            "content": {"application/json": {}, "text/html": {}},
+        },
+        400: {"description": "A file that cannot be read (line, column), an unknown or ambiguous qualification, nesting too deep"},
+        413: {"description": "The body is larger than the endpoint's query size limit"},
+        415: {"description": "Another content type"},
+    },
+    openapi_extra=_CHECK_BODY,
+)
+async def check_post(request: Request) -> Response:
+    e = endpoint(request)
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";", 1)[0].strip().lower()
+    fmt = request.query_params.get("format")
+    from_form = media in check.FORMS
+    as_html = fmt == "html" or (fmt is None and (from_form or protocol.accepts_html(request.headers.get("accept"))) and fmt != "json")
+    if media not in check.SUFFIXES and not from_form:
+        known = ", ".join([*check.SUFFIXES, *check.FORMS])
+        return respond(
+            errors.error(
+                415,
+                "unsupported media type",
+                f"POST a record as one of {known}, not {media or 'no content type'}.",
+                "Kirim catatan sebagai Turtle, JSON-LD, CSV, atau formulir.",
+            )
+        )
+    limit = e.config.max_query_bytes
+    body = await _body(request, limit)
+    if body is None:
+        return respond(
+            errors.error(
+                413,
+                "request too large",
+                f"The record is longer than {limit} bytes.",
+                f"Catatan lebih panjang dari {limit} byte.",
+                limit=limit,
+            )
+        )
+    submission = check.read_form(media, content_type, body) if from_form else check.Submission(body, check.SUFFIXES[media])
+    if isinstance(submission, Outcome):
+        return respond(submission)
+    qualification = request.query_params.get("qualification") or None
+    program = request.query_params.get("program", "").lower() in ("1", "true", "yes", "on")
+    report = await run_in_threadpool(check.run, submission, qualification, program)
+    if not as_html:
+        return respond(report) if isinstance(report, Outcome) else JSONResponse(report)
+    error = json.loads(report.body) if isinstance(report, Outcome) else None
+    choices = await run_in_threadpool(_qualifications)
+    return page(
+        request,
+        "check.html",
+        status=report.status if isinstance(report, Outcome) else 200,
+        title=language(request).t("Check a candidate", "Periksa peserta"),
+        choices=choices,
+        report=None if isinstance(report, Outcome) else report,
+        error=error,
+        chosen={
+            "qualification": qualification or submission.qualification or "",
+            "units": submission.fields.get("units", ""),
+            "program": program or submission.program,
         },
     )
 

@@ -67,7 +67,11 @@ def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, 
         offset += 1
     at_line, at_column = _line_column(text, offset)
     if offset >= len(text):
-        return "syntax error: the query ends too early; something is missing at its end (a closing } or ), or a triple's object?)", at_line, at_column
+        return (
+            "syntax error: the query ends too early; something is missing at its end (a closing } or ), or a triple's object?)",
+            at_line,
+            at_column,
+        )
     m = _TOKEN.match(text, offset)
     token = m[0] if m else text[offset]
     where = f"at {token!r}"

@@ -71,7 +71,11 @@ class Browser:
 
     def outside(self) -> list[str]:
         """The requests that left this machine's loopback (none may)."""
-        return [u for u in self.requests() if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in ("127.0.0.1", "localhost")]
+        return [
+            u
+            for u in self.requests()
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in ("127.0.0.1", "localhost")
+        ]
 
     def screenshot(self, path: Path) -> Path:
         self.driver.save_screenshot(str(path))  # type: ignore[attr-defined]

@@ -42,7 +42,10 @@ def test_answers_carry_validators_and_revalidate(web: TestClient, path: str) -> 
 def test_each_representation_has_its_own_etag(web: TestClient) -> None:
     tags = {web.get(f"/{ASESOR_5}", headers={"Accept": a}).headers["etag"] for a in ("text/html", "text/turtle", "application/ld+json")}
     assert len(tags) == 3
-    assert web.get(f"/{ASESOR_5}", headers=HTML, params={"lang": "en"}).headers["etag"] != web.get(f"/{ASESOR_5}", headers=HTML).headers["etag"]
+    assert (
+        web.get(f"/{ASESOR_5}", headers=HTML, params={"lang": "en"}).headers["etag"]
+        != web.get(f"/{ASESOR_5}", headers=HTML).headers["etag"]
+    )
 
 
 def test_errors_and_queries_by_post_are_left_alone(web: TestClient) -> None:
@@ -50,7 +53,14 @@ def test_errors_and_queries_by_post_are_left_alone(web: TestClient) -> None:
     assert "etag" not in web.post("/sparql", data={"query": "ASK {}"}).headers
 
 
-@pytest.mark.parametrize(("suffix", "fmt", "media"), [(".ttl", ox.RdfFormat.TURTLE, "text/turtle"), (".jsonld", ox.RdfFormat.JSON_LD, "application/ld+json"), (".nt", ox.RdfFormat.N_TRIPLES, "application/n-triples")])
+@pytest.mark.parametrize(
+    ("suffix", "fmt", "media"),
+    [
+        (".ttl", ox.RdfFormat.TURTLE, "text/turtle"),
+        (".jsonld", ox.RdfFormat.JSON_LD, "application/ld+json"),
+        (".nt", ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    ],
+)
 def test_suffix_iris_are_the_description_in_that_format(web: TestClient, suffix: str, fmt: ox.RdfFormat, media: str) -> None:
     r = web.get(f"/{ASESOR_5}{suffix}", headers=HTML)  # even a browser gets the file it named
     assert r.status_code == 200 and r.headers["content-type"].startswith(media)

@@ -33,7 +33,9 @@ def test_a_parameter_chooses_the_qualification(web: TestClient, decree: Decree) 
         r = web.get("/queries/qualification-unit-table", params={"qualification": short_id, "format": "csv"})
         assert r.status_code == 200, r.text
         expected = next(q for q in decree.qualifications if q.short_id == short_id).rows
-        assert [(x["role"], int(x["position"]), x["unitCode"]) for x in rows(r.text)] == [(e.role, e.position, e.code.code) for e in expected]
+        assert [(x["role"], int(x["position"]), x["unitCode"]) for x in rows(r.text)] == [
+            (e.role, e.position, e.code.code) for e in expected
+        ]
     default = web.get("/queries/qualification-unit-table", params={"format": "csv"})
     assert len(rows(default.text)) == 11  # the header's default, N78SPS02-3-instruktur
 
