@@ -32,7 +32,7 @@ def test_yasgui_runs_a_gallery_query_and_shows_its_rows(browser: Browser, tmp_pa
     gallery = wait(browser).until(ec.visibility_of_element_located((By.ID, "gallery")))
     examples = gallery.find_elements(By.CSS_SELECTOR, ".example")
     assert len(examples) == 26
-    gallery.find_element(By.ID, "gallery-filter").send_keys("qualification's unit table")
+    gallery.find_element(By.ID, "gallery-filter").send_keys("one qualification's unit table")
     shown = [e for e in examples if e.is_displayed()]
     assert [e.get_attribute("data-name") for e in shown] == ["qualification-unit-table"]
     assert "row by row" in shown[0].find_element(By.CSS_SELECTOR, ".question").text
@@ -119,3 +119,18 @@ def test_without_the_assets_the_fallback_editor_runs_queries(bare_browser: Brows
     bare_browser.get("/docs")  # and /docs lists the operations
     assert "/sparql" in d.find_element(By.CSS_SELECTOR, "table.operations").text  # type: ignore[attr-defined]
     assert bare_browser.outside() == []
+
+
+def test_a_certification_body_checks_a_record_by_uploading_it(browser: Browser, tmp_path: Path) -> None:
+    from kkni_rdf.resources import resource
+
+    d = browser.driver
+    browser.get("/check?lang=en")
+    form = d.find_element(By.ID, "check-form")  # type: ignore[attr-defined]
+    form.find_element(By.NAME, "record").send_keys(str(resource("data") / "examples" / "record-instruktur-3-incomplete.jsonld"))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    report = wait(browser).until(ec.presence_of_element_located((By.ID, "report")))
+    assert "N78SPS02-3-instruktur: not achieved" in report.find_element(By.CSS_SELECTOR, "h2.verdict").text
+    assert report.find_element(By.CSS_SELECTOR, ".missing-core").text  # the core units still missing, by code
+    browser.screenshot(tmp_path / "check.png")
+    assert browser.outside() == []
