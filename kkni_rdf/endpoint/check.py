@@ -101,7 +101,8 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
             return bad_input("The form could not be read (multipart/form-data without parts).", "Formulir tidak dapat dibaca.")
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            raw = part.get_payload(decode=True)
+            payload = raw if isinstance(raw, bytes) else b""
             filename = part.get_filename()
             if name == "record" and filename:
                 if payload:

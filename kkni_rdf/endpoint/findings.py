@@ -131,9 +131,9 @@ def _rows_at_lines(store: QueryableStore, wanted: set[tuple[str, int]]) -> dict[
     assert isinstance(rows, ox.QuerySolutions)
     out: dict[tuple[str, int], str] = {}
     for r in sorted(rows, key=lambda r: r["listing"] is None):  # rows before prerequisites
-        key = (r["q"].value, int(r["line"].value))  # type: ignore[union-attr]
+        key = (r["q"].value, int(r["line"].value))
         if key in wanted:
-            out.setdefault(key, r["x"].value)  # type: ignore[union-attr]
+            out.setdefault(key, r["x"].value)
     return out
 
 

@@ -128,8 +128,10 @@ class NamedQuery:
                 )
             if not given:
                 continue
-            terms = " ".join(p.term(v) for v in given)
-            text = _values_block(p.variable).sub(lambda _m, p=p, terms=terms: f"VALUES ?{p.variable} {{ {terms} }}", text, count=1)
+            block = f"VALUES ?{p.variable} {{ {' '.join(p.term(v) for v in given)} }}"
+            m = _values_block(p.variable).search(text)
+            if m is not None:
+                text = text[: m.start()] + block + text[m.end() :]
         return text
 
 

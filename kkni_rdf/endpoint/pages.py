@@ -106,9 +106,9 @@ def workbench(request: Request) -> dict[str, object]:
             )
             terms: dict[str, list[str]] = {k: list(v) for k, v in _COMMON_TERMS.items()}
             for r in rows:
-                kind = "class" if r["kind"].value in (str(OWL.Class), str(RDFS.Class)) else "property"  # type: ignore[union-attr]
-                if r["t"].value not in terms[kind]:  # type: ignore[union-attr]
-                    terms[kind].append(r["t"].value)  # type: ignore[union-attr]
+                kind = "class" if r["kind"].value in (str(OWL.Class), str(RDFS.Class)) else "property"
+                if r["t"].value not in terms[kind]:
+                    terms[kind].append(r["t"].value)
             found = {
                 "endpoint": "/sparql",
                 "prefixes": dict(sorted(served.prefixes.items())),
@@ -282,7 +282,7 @@ def _load_terms(store: QueryableStore, iris: Iterable[str], page: Page) -> None:
             {{ ?x <{RDFS.label}>|<{SKOS.prefLabel}> ?l }} UNION {{ ?x <{K}text> ?t }} UNION {{ ?x <{K}position> ?pos }} }}""",
         )
         for row in rows:
-            x = row["x"].value  # type: ignore[union-attr]
+            x = row["x"].value
             for var, into in (("l", page.labels), ("t", page.texts)):
                 lit = row[var]
                 if isinstance(lit, ox.Literal):
@@ -303,12 +303,12 @@ def _mapping_statuses(store: QueryableStore, iri: str, page: Page) -> dict[tuple
     )
     out = {}
     for r in rows:
-        status = r["status"].value  # type: ignore[union-attr]
+        status = r["status"].value
         proposed = status == f"{K}Proposed"
         text = page.lang.t("proposed", "diusulkan") if proposed else page.lang.t("official", "resmi")
         out[(r["s"].value, r["rel"].value, r["o"].value)] = Shown(
             text, page.href(r["m"].value), r["m"].value, tag="proposed" if proposed else "official"
-        )  # type: ignore[union-attr]
+        )
     return out
 
 
@@ -334,7 +334,7 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
     shown_rules = []
     names = (("all", t("units", "unit")), ("core", t("core", "inti")), ("elective", t("elective", "pilihan")))
     for r in rules:
-        counts = ", ".join(f"{name}: {r[v].value}" for v, name in names if r[v] is not None)  # type: ignore[union-attr]
+        counts = ", ".join(f"{name}: {r[v].value}" for v, name in names if r[v] is not None)
         text = r["text"]
         shown_rules.append({"text": text.value if text is not None else "", "counts": counts})
     listings: dict[tuple[str, int], Listing] = {}
@@ -370,14 +370,14 @@ def _items(store: QueryableStore, iri: str, prop: str, head: str, page: Page) ->
     )
     items = {}
     for r in rows:
-        x = r["x"].value  # type: ignore[union-attr]
+        x = r["x"].value
         if x in items:
             continue
         pos = r["pos"]
         text = r["text"]
         items[x] = (
             int(pos.value) if isinstance(pos, ox.Literal) and pos.value.isdigit() else 0,
-            Item(r["head"].value if r["head"] is not None else "", text.value if text is not None else page.label(x), page.href(x)),  # type: ignore[union-attr]
+            Item(r["head"].value if r["head"] is not None else "", text.value if text is not None else page.label(x), page.href(x)),
         )
     return [item for _, item in sorted(items.values(), key=lambda pi: (pi[0], pi[1].href))]
 
@@ -462,25 +462,25 @@ def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = 
     statuses = _mapping_statuses(store, iri, page) if kind != "graph" else {}
     findings_graph = kind == "graph" and "/graph/findings/" in iri
     if kind == "graph":
-        properties = [(page.show(r["p"]), Shown(r["o"].value)) for r in out]  # type: ignore[union-attr]  # predicate, number of triples
+        properties = [(page.show(r["p"]), Shown(r["o"].value)) for r in out]  # predicate, number of triples
     else:
-        rows = [r for r in out if r["p"] != _TYPE and not (is_qualification and r["p"].value in _QUALIFICATION_SECTIONS)]  # type: ignore[union-attr]
-        rows.sort(key=lambda r: (r["p"].value, page.order(r["o"])))  # type: ignore[union-attr]
+        rows = [r for r in out if r["p"] != _TYPE and not (is_qualification and r["p"].value in _QUALIFICATION_SECTIONS)]
+        rows.sort(key=lambda r: (r["p"].value, page.order(r["o"])))
         properties = []
         for r in rows:
             p, o = r["p"], r["o"]
             shown = page.show(o)
-            if p.value in MAPPINGS and isinstance(o, ox.NamedNode):  # type: ignore[union-attr]
-                shown = Shown(shown.text, shown.href, shown.title, note=statuses.get((iri, p.value, o.value)))  # type: ignore[union-attr]
+            if p.value in MAPPINGS and isinstance(o, ox.NamedNode):
+                shown = Shown(shown.text, shown.href, shown.title, note=statuses.get((iri, p.value, o.value)))
             properties.append((page.show(p), shown))
     shown_incoming = []
     if is_qualification:  # its rows, prerequisites and job titles: shown in the tables and lists above
-        incoming = [r for r in incoming if r["p"].value != f"{K}qualification"]  # type: ignore[union-attr]
-    incoming.sort(key=lambda r: (r["p"].value, page.order(r["s"])))  # type: ignore[union-attr]
+        incoming = [r for r in incoming if r["p"].value != f"{K}qualification"]
+    incoming.sort(key=lambda r: (r["p"].value, page.order(r["s"])))
     for r in incoming[:MAX_INCOMING]:
         s, p = page.show(r["s"]), page.show(r["p"])
-        if r["p"].value in MAPPINGS and isinstance(r["s"], ox.NamedNode):  # type: ignore[union-attr]
-            s = Shown(s.text, s.href, s.title, note=statuses.get((r["s"].value, r["p"].value, iri)))  # type: ignore[union-attr]
+        if r["p"].value in MAPPINGS and isinstance(r["s"], ox.NamedNode):
+            s = Shown(s.text, s.href, s.title, note=statuses.get((r["s"].value, r["p"].value, iri)))
         shown_incoming.append((s, p))
     findings: list[ShownFinding] = []
     if is_qualification:
