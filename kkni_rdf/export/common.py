@@ -13,12 +13,12 @@ from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY, KSH, bind_prefixes, sparql_prologue
 from kkni_rdf.resources import resource
 from kkni_rdf.store.embedded import ONTOLOGY_GRAPH, SHAPES_GRAPH, KkniStore
+from kkni_rdf.store.protocol import construct as construct_triples
 
 
 def construct(store: KkniStore, query: str) -> Graph:
     """Run a CONSTRUCT on the store; the triples as an rdflib graph with the project's prefixes."""
-    result = store.query(sparql_prologue(store.base) + query)
-    assert isinstance(result, ox.QueryTriples)
+    result = construct_triples(store, sparql_prologue(store.base) + query)
     data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
     graph = Graph()
     graph.parse(data=data.decode("utf-8"), format="nt")

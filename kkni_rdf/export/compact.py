@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.namespace import RDF, XSD
+
+from kkni_rdf.namespaces import RDF, XSD
 
 #: How a property's values are written: an IRI or an embedded node ("id"), a language map
 #: ("lang"), a plain string ("string"), a string typed xsd:string ("xsd-string"), a JSON

@@ -26,13 +26,12 @@ is compact JSON-LD with CTDL's prefixed keys and an inline context, byte-stable.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kkni_rdf.export.common import data_graph, integer, text, texts
 from kkni_rdf.export.compact import Term, Vocabulary, write_document
 from kkni_rdf.iris import Iris, child
-from kkni_rdf.namespaces import ASN, CEASN, CTDL, KKNI
+from kkni_rdf.namespaces import ASN, CEASN, CTDL, KKNI, RDF, RDFS, SKOS, XSD
 from kkni_rdf.store.embedded import KkniStore
 
 CETERMS = CTDL
@@ -269,8 +268,7 @@ def ctdl_graph(store: KkniStore) -> Graph:
     builder = _Builder(src, Iris(store.base))
     builder.framework()
     for q in sorted(src.subjects(RDF.type, KKNI.Qualification), key=str):
-        assert isinstance(q, URIRef)
-        builder.qualification(q)
+        builder.qualification(URIRef(str(q)))
     return builder.out
 
 

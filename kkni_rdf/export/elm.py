@@ -19,12 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kkni_rdf.export.common import curated_graph, data_graph, integer, objects, text, texts
 from kkni_rdf.export.compact import Term, Vocabulary, write_document
-from kkni_rdf.namespaces import ADMS, ELM, EU_EQF, EU_EQF_SCHEME, EU_ISCEDF, KKNI, ROV
+from kkni_rdf.namespaces import ADMS, DCTERMS, ELM, EU_EQF, EU_EQF_SCHEME, EU_ISCEDF, KKNI, RDF, RDFS, ROV, SKOS, XSD
 from kkni_rdf.store.embedded import KkniStore
 
 #: The curated inputs (ISCED-F, language, publisher) with their provenance.
@@ -388,8 +387,7 @@ def elm_graph(store: KkniStore) -> Graph:
     src += curated_graph(CURATED, store.base)
     builder = _Builder(src)
     for q in sorted(src.subjects(RDF.type, KKNI.Qualification), key=str):
-        assert isinstance(q, URIRef)
-        builder.qualification(q)
+        builder.qualification(URIRef(str(q)))
     return builder.out
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-import pyoxigraph as ox
-
 from kkni_rdf.resources import resource
 from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.protocol import select
 
 #: The CSV tables: file name -> the query in queries/ that makes it.
 CSV_TABLES = {
@@ -23,8 +22,7 @@ def csv_tables(store: KkniStore) -> dict[str, str]:
     """The CSV tables, file name -> text, each made by a query of queries/ (its header names the columns)."""
     tables: dict[str, str] = {}
     for name, query in CSV_TABLES.items():
-        result = store.query((resource("queries") / query).read_text(encoding="utf-8"))
-        assert isinstance(result, ox.QuerySolutions)
+        result = select(store, (resource("queries") / query).read_text(encoding="utf-8"))
         names = [v.value for v in result.variables]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

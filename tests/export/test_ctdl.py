@@ -8,15 +8,14 @@ import json
 from collections import Counter
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
 
 from kkni_rdf import export
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
 from kkni_rdf.export.common import curated_file
 from kkni_rdf.export.compact import write_document
 from kkni_rdf.export.ctdl import CTDL_VOCABULARY, TERMS_FILE, framework_iri
 from kkni_rdf.iris import Iris, child
-from kkni_rdf.namespaces import ASN, CEASN, CTDL, DEFAULT_BASE
+from kkni_rdf.namespaces import ASN, CEASN, CTDL, DEFAULT_BASE, RDF, SKOS
 from kkni_rdf.store.embedded import KkniStore
 
 SOURCES = {"schema", "ra-qf", "ra-pm", "ra-id", "ra-cred", "hb-basic", "hb-level", "hb-desc"}
@@ -104,7 +103,7 @@ def test_packaging_rules_are_condition_profiles_and_counted_component_conditions
         pathway, destination = child(q, "pathway"), child(q, "pathway", "destination")
         assert g.value(pathway, CTDL.hasDestinationComponent) == destination
         assert g.value(destination, CTDL.proxyFor) == q
-        rule = g.value(destination, CTDL.hasCondition)
+        rule = URIRef(str(g.value(destination, CTDL.hasCondition)))
         assert rule == child(q, "packaging-rule")
         assert (rule, RDF.type, CTDL.ComponentCondition) in g
         assert g.value(rule, CTDL.requiredNumber).toPython() == 2  # type: ignore[union-attr]

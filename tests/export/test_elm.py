@@ -23,15 +23,14 @@ import pytest
 from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from kkni_rdf import export
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
 from kkni_rdf.export.common import curated_file
 from kkni_rdf.export.compact import write_document
 from kkni_rdf.export.elm import ELM_VOCABULARY
 from kkni_rdf.iris import Iris
-from kkni_rdf.namespaces import ELM, EU_EQF, EU_ISCEDF, EU_ISCEDF_SCHEME, KKNI
+from kkni_rdf.namespaces import DCTERMS, ELM, EU_EQF, EU_ISCEDF, EU_ISCEDF_SCHEME, KKNI, RDF, RDFS, SH, SKOS
 from kkni_rdf.store.embedded import KkniStore
 from tests.export.conftest import ElmProfile
 
@@ -67,7 +66,7 @@ def forced_by_the_profile(data: Graph, profile: ElmProfile) -> Counter[Result]:
     superclass of T reports each value of each property that shape does not list."""
     shapes, forced = profile.shapes, Counter[Result]()
     closed = {
-        s: (shapes.value(s, SH.targetClass), _paths(shapes, s) | set(Collection(shapes, shapes.value(s, SH.ignoredProperties))))
+        s: (shapes.value(s, SH.targetClass), _paths(shapes, s) | set(Collection(shapes, shapes.value(s, SH.ignoredProperties) or RDF.nil)))
         for s in shapes.subjects(SH.closed, Literal(True))
         if (s, SH.deactivated, Literal(True)) not in shapes and isinstance(s, URIRef)
     }

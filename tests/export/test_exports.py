@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import SKOS
 
 from kkni_rdf import export
 from kkni_rdf.cli import main
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.namespaces import SKOS
 from kkni_rdf.resources import resource
 from kkni_rdf.store.embedded import KkniStore
 

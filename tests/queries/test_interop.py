@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
 
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
 from kkni_rdf.iris import Iris
-from kkni_rdf.namespaces import KKNI
+from kkni_rdf.namespaces import KKNI, RDF, RDFS, SKOS
 from kkni_rdf.ontology_docs import render_html
 from kkni_rdf.resources import ontology_files, resource
 from kkni_rdf.store.embedded import KkniStore
