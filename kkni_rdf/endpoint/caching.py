@@ -19,11 +19,11 @@ from email.utils import formatdate, parsedate_to_datetime
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kkni_rdf.store.embedded import default_graph_files
+
 
 def data_time() -> float:
     """When the embedded store's data last changed: the newest modification time of its files."""
-    from kkni_rdf.store.embedded import default_graph_files
-
     return max((f.path.stat().st_mtime for f in default_graph_files()), default=time.time())
 
 
@@ -80,9 +80,9 @@ class HttpCaching:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            assert start is not None
-            body = b"".join(chunks)
-            await self._finish(scope, request, start, body, head, send)
+            if start is None:  # a body before its start: not ASGI
+                raise RuntimeError("response body sent before its start")
+            await self._finish(scope, request, start, b"".join(chunks), head, send)
 
         await self.app({**scope, "method": "GET"} if head else scope, receive, sending)
 

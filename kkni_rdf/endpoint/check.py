@@ -20,7 +20,9 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs
 
+from kkni_rdf.checks.candidate import CheckError, default_catalogue, read_input, run_check
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
 
@@ -113,8 +115,6 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
             elif isinstance(name, str):
                 fields[name] = payload.decode("utf-8", errors="replace")
     else:
-        from urllib.parse import parse_qs
-
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -130,8 +130,6 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
 
 def run(submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
     """The check of a submission: ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
-    from kkni_rdf.checks.candidate import CheckError, default_catalogue, read_input, run_check
-
     try:
         text = submission.data.decode("utf-8")
     except UnicodeDecodeError as exc:

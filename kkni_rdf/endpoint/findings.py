@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kkni_rdf.namespaces import KKNI, KSH, SH
-from kkni_rdf.store.protocol import QueryableStore
+from kkni_rdf.store.protocol import QueryableStore, select
 
 SEVERITIES = ("violation", "warning", "info")
 _SEVERITY = {f"{SH}Violation": "violation", f"{SH}Warning": "warning", f"{SH}Info": "info"}
@@ -70,7 +70,8 @@ def load_findings(store: QueryableStore, qualification: str | None = None, resul
         scope = f"FILTER (?q = <{ox.NamedNode(qualification).value}>)"
     if result:
         scope = f"FILTER (?r = <{ox.NamedNode(result).value}>)"
-    rows = store.query(
+    rows = select(
+        store,
         f"""SELECT ?g ?r ?sev ?rule ?focus ?value ?q ?unit ?line ?shape ?msg WHERE {{
           GRAPH ?g {{
             ?r a <{SH}ValidationResult> ; <{SH}resultSeverity> ?sev .
@@ -84,9 +85,8 @@ def load_findings(store: QueryableStore, qualification: str | None = None, resul
             OPTIONAL {{ ?r <{SH}resultMessage> ?msg }}
           }}
           {scope}
-        }}"""
+        }}""",
     )
-    assert isinstance(rows, ox.QuerySolutions)
     found: dict[str, dict[str, object]] = {}
     for row in rows:
         iri = _text(row["r"]) or ""
@@ -123,12 +123,12 @@ def _rows_at_lines(store: QueryableStore, wanted: set[tuple[str, int]]) -> dict[
     if not wanted:
         return {}
     values = " ".join(sorted({f"<{ox.NamedNode(q).value}>" for q, _ in wanted}))
-    rows = store.query(
+    rows = select(
+        store,
         f"""SELECT ?q ?line ?x ?listing WHERE {{ VALUES ?q {{ {values} }}
         ?x <{KKNI}qualification> ?q ; <{KKNI}sourceLine> ?line .
-        OPTIONAL {{ ?x a ?listing FILTER (?listing = <{KKNI}UnitListing>) }} }}"""
+        OPTIONAL {{ ?x a ?listing FILTER (?listing = <{KKNI}UnitListing>) }} }}""",
     )
-    assert isinstance(rows, ox.QuerySolutions)
     out: dict[tuple[str, int], str] = {}
     for r in sorted(rows, key=lambda r: r["listing"] is None):  # rows before prerequisites
         key = (r["q"].value, int(r["line"].value))

@@ -135,11 +135,10 @@ class NamedQuery:
         return text
 
 
-def parse_named_query(name: str, text: str) -> NamedQuery:
+def _header_fields(text: str) -> dict[str, list[str]]:
+    """The header's fields: each ``# name: value`` with its indented continuation lines, one item per line."""
     fields: dict[str, list[str]] = {}
-    variables: dict[str, str] = {}
-    parameters: list[list[str]] = []
-    current: str | None = None
+    current: list[str] | None = None
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -147,27 +146,32 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             continue
         m = _FIELD.match(line)
         if m:
-            current = m[1].lower()
-            fields.setdefault(current, [])
+            current = fields.setdefault(m[1].lower(), [])
             if m[2].strip():
-                fields[current].append(m[2].strip())
-            continue
-        c = _CONTINUED.match(line)
-        if c and current == "parameters":
-            m = _PARAMETER.match(c[1])
-            if m:
-                parameters.append([m[1] or m[2], m[2], m[3].strip()])
-            elif parameters:
-                parameters[-1][2] += " " + c[1].strip()
-        elif c and current == "variables":
-            v = _VARIABLE.match(c[1])
-            if v:
-                variables[v[1]] = v[2].strip()
-            elif variables:
-                last = next(reversed(variables))
-                variables[last] += " " + c[1].strip()
-        elif c and current:
-            fields[current].append(c[1].strip())
+                current.append(m[2].strip())
+        elif (c := _CONTINUED.match(line)) and current is not None:
+            current.append(c[1].strip())
+    return fields
+
+
+def _entries(lines: list[str], pattern: re.Pattern[str]) -> list[list[str]]:
+    """A field's entries (``pattern``'s groups), a line that is no entry continuing the one before."""
+    entries: list[list[str]] = []
+    for line in lines:
+        m = pattern.match(line)
+        if m:
+            entries.append([g or "" for g in m.groups()])
+        elif entries:
+            entries[-1][-1] += " " + line
+    return entries
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    fields = _header_fields(text)
+    variables = {v: meaning.strip() for v, meaning in _entries(fields.get("variables", []), _VARIABLE)}
+    parameters = [
+        (http or variable, variable, meaning.strip()) for http, variable, meaning in _entries(fields.get("parameters", []), _PARAMETER)
+    ]
     return NamedQuery(
         name=name,
         title=" ".join(fields.get("title", [])) or name,
@@ -175,7 +179,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         variables=variables,
         example=" ".join(fields.get("example", [])),
         text=text,
-        parameters=tuple(Parameter(name, variable, meaning, *_defaults(text, variable)) for name, variable, meaning in parameters),
+        parameters=tuple(Parameter(http, variable, meaning, *_defaults(text, variable)) for http, variable, meaning in parameters),
     )
 
 

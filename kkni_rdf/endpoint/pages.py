@@ -30,12 +30,12 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from kkni_rdf.endpoint import assets
-from kkni_rdf.endpoint.findings import Finding, load_findings
+from kkni_rdf.endpoint.findings import Finding, by_rule, counts, load_findings
 from kkni_rdf.endpoint.i18n import NAMES, Lang, choose, with_param
 from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, OWL, RDF, RDFS, SH, SKOS
 from kkni_rdf.results import term_text
-from kkni_rdf.store.protocol import QueryableStore
+from kkni_rdf.store.protocol import QueryableStore, select
 
 MAX_INCOMING = 300
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -130,9 +130,7 @@ def render(template: str, lang: Lang, here: str, **context: object) -> str:
 
 
 def _sel(store: QueryableStore, text: str) -> list[ox.QuerySolution]:
-    r = store.query(text)
-    assert isinstance(r, ox.QuerySolutions)
-    return list(r)
+    return list(select(store, text))
 
 
 def _iri(term: ox.NamedNode) -> str:
@@ -340,7 +338,8 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
     listings: dict[tuple[str, int], Listing] = {}
     for r in rows:
         role, pos, code, title = r["role"], r["pos"], r["code"], r["title"]
-        assert isinstance(role, ox.NamedNode) and isinstance(pos, ox.Literal)
+        if not isinstance(role, ox.NamedNode) or not isinstance(pos, ox.Literal):
+            continue  # the query binds both: never
         key = (role.value, int(pos.value))
         if key not in listings:
             listings[key] = Listing(key[1], page.code_link(code.value if code is not None else "", r["unit"]), title.value if title else "")
@@ -433,85 +432,91 @@ def show_findings(findings: list[Finding], page: Page) -> list[ShownFinding]:
     return out
 
 
+def _triples_of(store: QueryableStore, iri: str, kind: str) -> tuple[list[ox.QuerySolution], list[ox.QuerySolution]]:
+    """What a page lists: (?p ?o) out of the resource (for a graph: each predicate and its count), (?s ?p) into it."""
+    node = _iri(ox.NamedNode(iri))
+    if kind == "graph":
+        out = _sel(store, f"SELECT ?p (COUNT(*) AS ?o) WHERE {{ GRAPH {node} {{ ?s ?p ?x }} }} GROUP BY ?p ORDER BY DESC(?o)")
+        return out, []
+    out = _sel(store, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }}")
+    return out, _sel(store, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING + 1}")
+
+
+def _with_status(shown: Shown, statuses: dict[tuple[str, str, str], Shown], key: tuple[str, str, str]) -> Shown:
+    """A term with its mapping's status where the triple ``key`` is a SKOS mapping of a kkni:LevelMapping."""
+    note = statuses.get(key) if key[1] in MAPPINGS else None
+    return Shown(shown.text, shown.href, shown.title, note=note) if note else shown
+
+
+def _properties(
+    out: list[ox.QuerySolution], iri: str, page: Page, skip: set[str], statuses: dict[tuple[str, str, str], Shown]
+) -> list[tuple[Shown, Shown]]:
+    """The property list: every (predicate, value) but the types and ``skip``, in printed and natural order."""
+    rows = [r for r in out if r["p"] != _TYPE and _value(r["p"]) not in skip]
+    rows.sort(key=lambda r: (_value(r["p"]), page.order(r["o"])))
+    return [(page.show(r["p"]), _with_status(page.show(r["o"]), statuses, (iri, _value(r["p"]), _value(r["o"])))) for r in rows]
+
+
+def _incoming(
+    rows: list[ox.QuerySolution], iri: str, page: Page, skip: set[str], statuses: dict[tuple[str, str, str], Shown]
+) -> list[tuple[Shown, Shown]]:
+    """What refers to the resource, but through ``skip``: in printed and natural order."""
+    rows = sorted((r for r in rows if _value(r["p"]) not in skip), key=lambda r: (_value(r["p"]), page.order(r["s"])))
+    return [
+        (_with_status(page.show(r["s"]), statuses, (_value(r["s"]), _value(r["p"]), iri)), page.show(r["p"])) for r in rows[:MAX_INCOMING]
+    ]
+
+
+def _value(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
+
+
+def _findings_parts(store: QueryableStore, iri: str, kind: str, type_iris: set[str], page: Page) -> dict[str, object]:
+    """The findings a page shows: a qualification's, a result's own, or a report graph's summary."""
+    parts: dict[str, object] = {"findings": [], "finding": None, "summary": None}
+    if f"{K}Qualification" in type_iris:
+        parts["findings"] = show_findings(load_findings(store, qualification=iri), page)
+    if f"{SH}ValidationResult" in type_iris:
+        found = show_findings(load_findings(store, result=iri), page)
+        parts["finding"] = found[0] if found else None
+    if kind == "graph" and "/graph/findings/" in iri:
+        every = [f for f in load_findings(store) if f.graph == iri]
+        parts["summary"] = {"counts": counts(every), "rules": by_rule(every)}
+    return parts
+
+
 def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = None, here: str = "") -> str:
     """The HTML page of ``iri`` in ``lang``: its labels, its properties, what links to it."""
     lang = lang or Lang()
     store = served.store
     page = Page(served.base, lang, served.prefixes)
-    node = _iri(ox.NamedNode(iri))
-    if kind == "graph":
-        out = _sel(store, f"SELECT ?p (COUNT(*) AS ?o) WHERE {{ GRAPH {node} {{ ?s ?p ?x }} }} GROUP BY ?p ORDER BY DESC(?o)")
-        incoming: list[ox.QuerySolution] = []
-    else:
-        out = _sel(store, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }}")
-        incoming = _sel(store, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING + 1}")
-    mentioned = {iri}
-    for row in [*out, *incoming]:
-        for v in ("p", "o", "s"):
-            t = row[v]
-            if isinstance(t, ox.NamedNode):
-                mentioned.add(t.value)
+    out, incoming = _triples_of(store, iri, kind)
+    mentioned = {iri} | {t.value for row in [*out, *incoming] for v in ("p", "o", "s") if isinstance(t := row[v], ox.NamedNode)}
     _load_terms(store, mentioned, page)
     labels = page.labels.get(iri, {})
     types = sorted((row["o"] for row in out if row["p"] == _TYPE), key=page.order)
     type_iris = {t.value for t in types if isinstance(t, ox.NamedNode)}
-    title = lang.pick(labels) if labels else term_text(ox.NamedNode(iri), page.prefixes)
-    alternative = labels.get(lang.other) if labels.get(lang.code) and labels.get(lang.other) else None
     is_qualification = f"{K}Qualification" in type_iris
-    qualification = _qualification(store, iri, page) if is_qualification else None
     statuses = _mapping_statuses(store, iri, page) if kind != "graph" else {}
-    findings_graph = kind == "graph" and "/graph/findings/" in iri
     if kind == "graph":
-        properties = [(page.show(r["p"]), Shown(r["o"].value)) for r in out]  # predicate, number of triples
-    else:
-        rows = [r for r in out if r["p"] != _TYPE and not (is_qualification and r["p"].value in _QUALIFICATION_SECTIONS)]
-        rows.sort(key=lambda r: (r["p"].value, page.order(r["o"])))
-        properties = []
-        for r in rows:
-            p, o = r["p"], r["o"]
-            shown = page.show(o)
-            if p.value in MAPPINGS and isinstance(o, ox.NamedNode):
-                shown = Shown(shown.text, shown.href, shown.title, note=statuses.get((iri, p.value, o.value)))
-            properties.append((page.show(p), shown))
-    shown_incoming = []
-    if is_qualification:  # its rows, prerequisites and job titles: shown in the tables and lists above
-        incoming = [r for r in incoming if r["p"].value != f"{K}qualification"]
-    incoming.sort(key=lambda r: (r["p"].value, page.order(r["s"])))
-    for r in incoming[:MAX_INCOMING]:
-        s, p = page.show(r["s"]), page.show(r["p"])
-        if r["p"].value in MAPPINGS and isinstance(r["s"], ox.NamedNode):
-            s = Shown(s.text, s.href, s.title, note=statuses.get((r["s"].value, r["p"].value, iri)))
-        shown_incoming.append((s, p))
-    findings: list[ShownFinding] = []
-    if is_qualification:
-        findings = show_findings(load_findings(store, qualification=iri), page)
-    finding = None
-    if f"{SH}ValidationResult" in type_iris:
-        found = load_findings(store, result=iri)
-        finding = show_findings(found, page)[0] if found else None
-    summary = None
-    if findings_graph:
-        from kkni_rdf.endpoint.findings import by_rule, counts
-
-        every = [f for f in load_findings(store) if f.graph == iri]
-        summary = {"counts": counts(every), "rules": by_rule(every)}
+        properties = [(page.show(r["p"]), Shown(_value(r["o"]))) for r in out]  # predicate, number of triples
+    else:  # a qualification's rows, attitudes and job titles are shown in its own sections
+        properties = _properties(out, iri, page, _QUALIFICATION_SECTIONS if is_qualification else set(), statuses)
     return render(
         "resource.html",
         lang,
         here,
-        title=title,
-        alternative=alternative,
+        title=lang.pick(labels) if labels else term_text(ox.NamedNode(iri), page.prefixes),
+        alternative=labels.get(lang.other) if labels.get(lang.code) and labels.get(lang.other) else None,
         alternative_lang=lang.other,
         iri=iri,
         types=[page.show(t) for t in types],
         graph=kind == "graph",
-        qualification=qualification,
-        findings=findings,
-        finding=finding,
-        summary=summary,
+        qualification=_qualification(store, iri, page) if is_qualification else None,
         properties=properties,
-        incoming=shown_incoming,
+        incoming=_incoming(incoming, iri, page, {f"{K}qualification"} if is_qualification else set(), statuses),
         more_incoming=MAX_INCOMING if len(incoming) > MAX_INCOMING else None,
+        **_findings_parts(store, iri, kind, type_iris, page),
     )
 
 
@@ -522,11 +527,10 @@ def not_found_page(path: str, lang: Lang | None = None) -> str:
 
 def ontology_page(html: str, lang: Lang) -> str:
     """pyLODE's page of the ontology (in ``lang``) with a bar linking home and to the other language."""
-    switch = common(lang, "/ontology")["switch"]
-    assert isinstance(switch, dict)
+    other = lang.other
     bar = (
         f'<p class="kkni-bar" style="position:fixed;top:0;right:0;margin:0;padding:.3em .8em;background:#12355b;z-index:9">'
         f'<a style="color:#fff" href="{lang.href("/")}">KKNI</a> · '
-        f'<a style="color:#fff" href="{switch["href"]}" hreflang="{switch["code"]}" lang="{switch["code"]}">{switch["name"]}</a></p>'
+        f'<a style="color:#fff" href="{with_param("/ontology", "lang", other)}" hreflang="{other}" lang="{other}">{NAMES[other]}</a></p>'
     )
     return re.sub(r"(<body[^>]*>)", lambda m: m[1] + bar, html, count=1)

@@ -30,12 +30,14 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
+from kkni_rdf.checks.candidate import default_catalogue
 from kkni_rdf.endpoint import assets, check, errors, protocol
+from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.findings import SEVERITIES, Finding, Selection, by_rule, counts, load_findings
-from kkni_rdf.endpoint.i18n import Lang
+from kkni_rdf.endpoint.i18n import Lang, choose
 from kkni_rdf.endpoint.named import NamedQuery, ParameterError, load_named_queries
-from kkni_rdf.endpoint.pages import TEMPLATES, Page, page_context, show_findings
+from kkni_rdf.endpoint.pages import TEMPLATES, Page, show_findings
 from kkni_rdf.endpoint.service import Endpoint
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -69,9 +71,7 @@ def endpoint(request: Request) -> Endpoint:
 
 
 def language(request: Request) -> Lang:
-    lang = page_context(request)["lang"]
-    assert isinstance(lang, Lang)
-    return lang
+    return choose(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
 def page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
@@ -108,8 +108,6 @@ def service_page(request: Request) -> HTMLResponse:
 
 @pages.get("/.well-known/void", include_in_schema=False)
 def void_page(request: Request) -> HTMLResponse:
-    from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
-
     e = endpoint(request)
     site = str(request.base_url)
     return page(
@@ -231,8 +229,6 @@ async def _body(request: Request, limit: int) -> bytes | None:
 
 
 def _qualifications() -> list[tuple[str, str]]:
-    from kkni_rdf.checks.candidate import default_catalogue
-
     return sorted((q.short_id, q.label) for q in default_catalogue().qualifications.values())
 
 
@@ -373,7 +369,7 @@ async def check_post(request: Request) -> Response:
 
 def _named_query_route(q: NamedQuery) -> Callable[[Request], Coroutine[Any, Any, Response]]:
     async def run(request: Request) -> Response:
-        from kkni_rdf.endpoint.app import answer  # the app module includes this router: imported when called
+        from kkni_rdf.endpoint.app import answer  # noqa: PLC0415 - app.py includes this router, so it is imported when called
 
         e = endpoint(request)
         values: dict[str, list[str]] = {}

@@ -24,6 +24,8 @@ from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
+from kkni_rdf.store.syntax import readable
+
 
 class QueryError(ValueError):
     """A query the engine cannot parse or run, with where the problem is."""
@@ -51,8 +53,6 @@ def query_error(exc: SyntaxError, query: str | None = None) -> QueryError:
         return QueryError(text)
     line, column, detail = int(m[1]), int(m[2]), m[3]
     if query is not None:
-        from kkni_rdf.store.syntax import readable
-
         message, line, column = readable(query, line, column, detail)
         return QueryError(message, line, column)
     if "Prefix not found" in detail:

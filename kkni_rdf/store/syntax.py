@@ -25,7 +25,6 @@ _TOKEN = re.compile(
     r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[?$]\w+|[A-Za-z_][\w.-]*(?::[\w.:%-]*)?|:[\w.:%-]*|\d+(?:\.\d+)?|\S"""
 )
 _PROLOGUE = re.compile(r"""\A(?:\s|#[^\n]*\n|(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*""", re.IGNORECASE)
-_RDFLIB_POSITION = re.compile(r"\(at char (\d+)\)")
 
 
 def _offset(text: str, line: int, column: int) -> int:
@@ -40,17 +39,37 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 
 def _rdflib_offset(text: str) -> tuple[int, str] | None:
     """Where rdflib's parser gives up on ``text``, and its message; None if it reads the query."""
-    from rdflib.plugins.sparql.parser import parseQuery
+    # only for a query that failed: rdflib's SPARQL grammar takes a moment to import
+    from pyparsing import ParseException  # noqa: PLC0415
+    from rdflib.plugins.sparql.parser import parseQuery  # noqa: PLC0415
 
     try:
         parseQuery(text)
-    except Exception as exc:  # pyparsing's ParseException (or a RecursionError on deep nesting)
-        loc = getattr(exc, "loc", None)
-        if isinstance(loc, int):
-            return loc, str(exc)
-        m = _RDFLIB_POSITION.search(str(exc))
-        return (int(m[1]), str(exc)) if m else None
+    except ParseException as exc:
+        return exc.loc, str(exc)
+    except RecursionError:  # nested too deep for pyparsing: Oxigraph's position stands
+        return None
     return None
+
+
+def _hint(token: str, at_start: bool, from_rdflib: bool, detail: str) -> str:
+    """What to say about the wrong ``token``."""
+    word = token.upper()
+    if at_start and word not in _FORMS:
+        near = difflib.get_close_matches(word, _FORMS, n=1, cutoff=0.6)
+        return (
+            f"did you mean {near[0]}? " if near else ""
+        ) + "a query starts with SELECT, CONSTRUCT, DESCRIBE or ASK (after its PREFIX lines)"
+    near = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75) if token.isalpha() and word not in KEYWORDS else []
+    if near:
+        return f"did you mean {near[0]}?"
+    if from_rdflib and (token[0] in "?$<:" or (token[0].isalpha() and ":" in token)):
+        return "this triple pattern cannot be read; a triple needs a subject, a predicate and an object, and triples are separated by '.'"
+    expected = [o.strip() for o in re.sub(r"^expected (one of )?", "", detail).split(",")] if detail.startswith("expected ") else []
+    expected = [o for o in expected if o and o != "[_]" and not o.startswith(('"', "'"))]
+    if 0 < len(expected) <= 2:
+        return f"expected {' or '.join(expected)} after it"
+    return "the query cannot be read from here"
 
 
 def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, int]:
@@ -60,9 +79,9 @@ def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, 
         return "undeclared prefix (add a PREFIX line for it)", line, column
     offset = min(_offset(text, line, column), len(text))
     other = _rdflib_offset(text)
-    rdflib_message = ""
-    if other is not None and other[0] < offset:
-        offset, rdflib_message = other
+    from_rdflib = other is not None and other[0] < offset
+    if other is not None and from_rdflib:
+        offset = other[0]
     while offset < len(text) and text[offset].isspace():
         offset += 1
     at_line, at_column = _line_column(text, offset)
@@ -74,27 +93,6 @@ def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, 
         )
     m = _TOKEN.match(text, offset)
     token = m[0] if m else text[offset]
-    where = f"at {token!r}"
-    word = token.upper()
-    if offset == len(_PROLOGUE.match(text)[0]) and word not in _FORMS:  # type: ignore[index]
-        hint = "a query starts with SELECT, CONSTRUCT, DESCRIBE or ASK (after its PREFIX lines)"
-        near = difflib.get_close_matches(word, _FORMS, n=1, cutoff=0.6)
-        if near:
-            hint = f"did you mean {near[0]}? " + hint
-        return f"syntax error {where}: {hint}", at_line, at_column
-    if token.isalpha() and word not in KEYWORDS:
-        near = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
-        if near:
-            return f"syntax error {where}: did you mean {near[0]}?", at_line, at_column
-    if rdflib_message and (token[0] in "?$<:" or (token[0].isalpha() and ":" in token)):
-        return (
-            f"syntax error {where}: this triple pattern cannot be read; a triple needs a subject, a predicate and an object, "
-            "and triples are separated by '.'",
-            at_line,
-            at_column,
-        )
-    expected = [o.strip() for o in re.sub(r"^expected (one of )?", "", detail).split(",")] if detail.startswith("expected ") else []
-    expected = [o for o in expected if o and o != "[_]" and not o.startswith(('"', "'"))]
-    if 0 < len(expected) <= 2:
-        return f"syntax error {where}: expected {' or '.join(expected)} after it", at_line, at_column
-    return f"syntax error {where}: the query cannot be read from here", at_line, at_column
+    prologue = _PROLOGUE.match(text)
+    at_start = prologue is not None and offset == len(prologue[0])
+    return f"syntax error at {token!r}: {_hint(token, at_start, from_rdflib, detail)}", at_line, at_column

@@ -5,6 +5,7 @@ tests fail, saying so (they are never skipped)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from tests.helpers import free_port, serving
 
@@ -83,8 +86,6 @@ class Browser:
 
 
 def start_server(vendor: str | None = None) -> Iterator[Server]:
-    import os
-
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
@@ -111,9 +112,6 @@ def _driver(profile: Path) -> object:
     missing = _missing()
     if missing:
         pytest.fail(missing)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:

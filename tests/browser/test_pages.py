@@ -11,6 +11,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kkni_rdf.endpoint import assets
+from kkni_rdf.resources import resource
 from tests.browser.conftest import Browser
 
 WAIT = 30  # seconds at most for the page to show something (never asserted as a timing)
@@ -122,8 +123,6 @@ def test_without_the_assets_the_fallback_editor_runs_queries(bare_browser: Brows
 
 
 def test_a_certification_body_checks_a_record_by_uploading_it(browser: Browser, tmp_path: Path) -> None:
-    from kkni_rdf.resources import resource
-
     d = browser.driver
     browser.get("/check?lang=en")
     form = d.find_element(By.ID, "check-form")  # type: ignore[attr-defined]

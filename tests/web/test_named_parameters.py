@@ -8,7 +8,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
 from kkni_rdf.endpoint.named import ParameterError, load_named_queries
 
 

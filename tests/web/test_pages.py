@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from kkni_rdf.decree.parser import Decree
+from kkni_rdf.decree.model import Decree
 from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.pages import natural_key
 from tests.web.conftest import ASESOR_5, HTML
