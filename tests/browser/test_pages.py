@@ -1,6 +1,6 @@
 """What a person sees, in headless Chromium: the workbench runs a gallery query, the findings and a
 qualification page show their content, /docs is Swagger UI, and nothing is requested from other
-servers. Screenshots go to tmp_path (look at them: tests/browser/README.md)."""
+servers. Each test saves a screenshot of what it checked in its tmp_path (pytest --basetemp=DIR keeps them)."""
 
 from __future__ import annotations
 
