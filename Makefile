@@ -7,9 +7,19 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup serve test lint build clean
+VENDOR := kkni_rdf/endpoint/static/vendor
 
-setup: $(VENV)/.installed
+.PHONY: setup assets serve test lint build clean
+
+setup: $(VENV)/.installed $(VENDOR)/.fetched
+
+# YASGUI (the query page) and Swagger UI (/docs), fetched from the npm registry with npm, checked
+# against the integrity pinned in kkni_rdf/endpoint/assets.py; never committed (.gitignore).
+assets: $(VENDOR)/.fetched
+
+$(VENDOR)/.fetched: kkni_rdf/endpoint/assets.py $(VENV)/.installed
+	$(BIN)/python -m kkni_rdf.endpoint.assets
+	touch $@
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,4 +42,4 @@ build: setup
 	$(BIN)/kkni build
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENDOR) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -156,6 +156,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.file and args.units:
         raise UsageError("give unit codes or --file, not both")
+    if not args.file and not args.qualification:
+        raise UsageError("name the qualification and the units, e.g. kkni check N78SPS01-5-asesor M.74SPS03.088.2, or give --file")
     with usage_errors(CheckError):
         inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
         result = run_check(default_catalogue(), args.qualification, inp, program=args.program)
@@ -311,7 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("check", help="check a candidate's units, or a training program, against a qualification")
-    p.add_argument("qualification", metavar="QUALIFICATION", help="the qualification's IRI or short id, e.g. N78SPS01-5-asesor")
+    p.add_argument(
+        "qualification",
+        nargs="?",
+        metavar="QUALIFICATION",
+        help="the qualification's IRI or short id, e.g. N78SPS01-5-asesor (default: the one a --file record or program names)",
+    )
     p.add_argument("units", nargs="*", metavar="UNIT", help="unit codes, e.g. M.74SPS03.088.2")
     p.add_argument("--file", metavar="F", help="a record or program (.ttl, .nt, .jsonld) or a list of codes (.csv, .json, .txt)")
     p.add_argument("--program", action="store_true", help="the units are a training program's offer (default: a candidate's record)")

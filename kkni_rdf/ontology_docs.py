@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+import re
 import sys
 import types
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kkni_rdf.namespaces import KKNI_ONTOLOGY, OWL, RDF, bind_prefixes
 from kkni_rdf.resources import ontology_files
@@ -74,18 +75,31 @@ def _ontpub() -> Any:
     return OntPub
 
 
-def render_html(files: list[Path] | None = None) -> str:
-    """The HTML page for the given ontology files (default: ``ontology/*.ttl``)."""
+def in_language(graph: Graph, lang: str) -> Graph:
+    """``graph`` without the literals tagged with another language: pyLODE shows every label and
+    comment of a term one after the other ("Candidate recordCatatan kompetensi peserta")."""
+    out = bind_prefixes(Graph())
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.language and o.language.lower().split("-")[0] != lang:
+            continue
+        out.add((s, p, o))
+    return out
+
+
+def render_html(files: list[Path] | None = None, lang: str | None = None) -> str:
+    """The HTML page for the given ontology files (default: ``ontology/*.ttl``), in one language
+    (``id`` or ``en``: the other's labels and comments left out) or, without ``lang``, both."""
     ontpub = _ontpub()
+    graph = ontology_graph(files)
     with _root_logger_kept():
-        html = ontpub(ontology=ontology_graph(files), sort_subjects=True).make_html()
-    return str(html)
+        html = ontpub(ontology=in_language(graph, lang) if lang else graph, sort_subjects=True).make_html()
+    return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', str(html), count=1) if lang else str(html)
 
 
 @cache
-def ontology_html() -> str:
-    """The HTML page for ``ontology/*.ttl``, made once per process (the endpoint's ``/ontology``)."""
-    return render_html()
+def ontology_html(lang: str | None = None) -> str:
+    """The HTML page for ``ontology/*.ttl`` in ``lang``, made once per process (the endpoint's ``/ontology``)."""
+    return render_html(lang=lang)
 
 
 def write_ontology_html(path: Path) -> Path:

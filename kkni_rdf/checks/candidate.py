@@ -41,6 +41,7 @@ class CheckResult:
     not_in_qualification: list[str] = field(default_factory=list)
     other_versions: dict[str, str] = field(default_factory=dict)  # given code -> listed version
     unusable_electives: list[str] = field(default_factory=list)  # program: offered but prerequisites not offered
+    unknown_codes: dict[str, list[str]] = field(default_factory=dict)  # given code the decree does not know -> nearest known codes
 
     def as_dict(self) -> dict[str, object]:
         key = "achieved" if self.kind == "record" else "completable"
@@ -61,6 +62,7 @@ class CheckResult:
             "notInQualification": self.not_in_qualification,
             "otherVersions": self.other_versions,
             "unusableElectives": self.unusable_electives,
+            "unknownCodes": [{"code": c, "nearest": n} for c, n in sorted(self.unknown_codes.items())],
         }
 
     def text(self) -> str:
@@ -85,6 +87,8 @@ class CheckResult:
             lines.append(f"  units not in this qualification: {', '.join(self.not_in_qualification)}")
         for given, listed in sorted(self.other_versions.items()):
             lines.append(f"    note: {given} is another version of {listed}, which this qualification lists")
+        for given, near in sorted(self.unknown_codes.items()):
+            lines.append(f"    note: {given} is no unit code of the decree" + (f" (nearest: {', '.join(near)})" if near else ""))
         return "\n".join(lines) + "\n"
 
 
@@ -148,7 +152,7 @@ def codes_from_text(text: str, suffix: str) -> list[str]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.lineno, exc.colno) from None
         if isinstance(data, dict):
             data = data.get("units", data.get("codes"))
         if not isinstance(data, list) or not all(isinstance(c, str) for c in data):
@@ -184,11 +188,11 @@ def read_input(path: Path) -> UserInput:
         try:
             return UserInput(codes_from_text(text, suffix))
         except CheckError as exc:
-            raise CheckError(f"{path}: {exc}") from None
+            raise CheckError(f"{path}: {exc}", exc.line, exc.column) from None
     try:
         store = read_store(path)
     except InputError as exc:
-        raise CheckError(str(exc)) from None
+        raise CheckError(str(exc), exc.line, exc.column) from None
     return input_from_store(store, str(path))
 
 
@@ -229,12 +233,8 @@ def run_check(catalogue: Catalogue, qualification: str | None, inp: UserInput, p
     q = catalogue.find(ref)
     if qualification and inp.qualification and catalogue.find(inp.qualification).iri != q.iri:
         raise CheckError(f"the file is for {inp.qualification}, not {qualification}")
-    unknown = catalogue.unknown_codes(inp.codes)
-    if unknown:
-        parts = []
-        for c in unknown:
-            near = catalogue.nearest_units(c)
-            parts.append(f"{c!r}" + (f" (nearest: {', '.join(near)})" if near else ""))
-        raise CheckError(f"unknown unit code{'s' if len(unknown) > 1 else ''}: {'; '.join(parts)}")
     kind = "program" if program or inp.kind == "program" else "record"
-    return check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)
+    result = check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)
+    # codes the decree does not know (a typo, another case) belong to no qualification: reported, never fatal
+    result.unknown_codes = {c: catalogue.nearest_units(c) for c in catalogue.unknown_codes(inp.codes)}
+    return result

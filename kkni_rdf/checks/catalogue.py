@@ -14,7 +14,12 @@ from kkni_rdf.store.protocol import QueryableStore, select
 
 
 class CheckError(ValueError):
-    """Bad input: an unknown qualification or unit code, or an unreadable file."""
+    """Bad input: an unknown qualification, or an unreadable file (with the line and column, where known)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,12 @@ class Catalogue:
         by_short = {q.short_id: q for q in self.qualifications.values()}
         if ref in by_short:
             return by_short[ref]
+        # a printed codification code (N78SPS01) or code and level (N78SPS01-5): every qualification it names
+        named = sorted(s for s in by_short if s.lower().startswith(ref.lower() + "-"))
+        if len(named) == 1:
+            return by_short[named[0]]
+        if named:
+            raise CheckError(f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}")
         near = difflib.get_close_matches(ref, list(by_short), n=5, cutoff=0.4)
         hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(sorted(by_short))}"
         raise CheckError(f"unknown qualification {ref!r}{hint}")
@@ -66,7 +77,8 @@ class Catalogue:
         return [c for c in codes if c not in self.units]
 
     def nearest_units(self, code: str) -> list[str]:
-        return difflib.get_close_matches(code, sorted(self.units), n=3, cutoff=0.6)
+        same = [u for u in sorted(self.units) if u.lower() == code.lower()]  # m.74sps03.088.2: only the case differs
+        return same or difflib.get_close_matches(code, sorted(self.units), n=3, cutoff=0.6)
 
 
 _TABLES_QUERY = """

@@ -10,6 +10,10 @@
 - ``served``: the store, opened once, with its prefixes and named graphs.
 - ``cache``: a bounded LRU of finished answers (the data is immutable).
 - ``describe``: the service description, VoID and the whole-graph downloads.
-- ``named``: the named queries in ``queries/`` and their header comments.
+- ``named``: the named queries in ``queries/``, their header comments and parameters.
 - ``pages``: the linked-data pages (HTML from the Jinja2 templates in ``templates/``).
+- ``web``: the routes for people: pages where machines get RDF, ``/docs``, ``/findings``, ``/check``, named queries' parameters.
+- ``findings``: the validation findings as the store serves them; ``check``: ``POST /check`` over ``kkni_rdf.checks``.
+- ``i18n``: the pages' language (id or en); ``caching``: HEAD, ETag and Last-Modified, 304s.
+- ``assets``: YASGUI and Swagger UI, fetched from the npm registry at set-up and verified, served from here.
 """

@@ -23,9 +23,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kkni_rdf import __version__
-from kkni_rdf.endpoint import errors, protocol
+from kkni_rdf.endpoint import assets, errors, protocol, web
+from kkni_rdf.endpoint.caching import HttpCaching
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job
+from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.pages import TEMPLATES
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -130,6 +132,7 @@ FormatParam = Annotated[
     ),
 ]
 AcceptHeader = Annotated[str | None, Header(description="Media types the client accepts")]
+LangParam = Annotated[str | None, Query(description="The page's language, id or en (default: Accept-Language, else id)")]
 
 # ----------------------------------------------------------------------------- routes
 
@@ -223,8 +226,8 @@ async def download(request: Request, filename: str) -> Response:
     tags=["linked data"],
     responses={**_RDF_200, 404: {}},
 )
-def ontology(request: Request, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
-    return respond(endpoint(request).ontology(accept, format))
+def ontology(request: Request, format: FormatParam = None, accept: AcceptHeader = None, lang: LangParam = None) -> Response:
+    return respond(endpoint(request).ontology(accept, format, choose(lang, request.headers.get("accept-language"))))
 
 
 @router.get(
@@ -237,8 +240,8 @@ def ontology(request: Request, format: FormatParam = None, accept: AcceptHeader 
         406: {},
     },
 )
-def linked_data(request: Request, path: str, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
-    return respond(endpoint(request).resource(path, accept, format))
+def linked_data(request: Request, path: str, format: FormatParam = None, accept: AcceptHeader = None, lang: LangParam = None) -> Response:
+    return respond(endpoint(request).resource(path, accept, format, choose(lang, request.headers.get("accept-language"))))
 
 
 def create_app(config: EndpointConfig | None = None) -> FastAPI:
@@ -260,7 +263,9 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
         version=__version__,
         description="SPARQL 1.1 Protocol (read-only, safe by default), linked data and downloads for the KKNI qualifications of Kepmenaker 3/2021.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is web.docs: Swagger UI served from this server
     )
+    app.add_middleware(HttpCaching)  # HEAD, ETag and Last-Modified, 304 (innermost: the log sees HEAD as HEAD)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -269,7 +274,9 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
         max_age=86400,
     )
     app.add_middleware(RequestLog)
+    app.mount("/assets/vendor", StaticFiles(directory=assets.vendor_dir(), check_dir=False), name="vendor")  # YASGUI, Swagger UI
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
+    app.include_router(web.router)  # pages, /docs, /findings, /check, named queries' parameters: before the catch-all
     app.include_router(router)
     return app
 

@@ -14,6 +14,8 @@ from kkni_rdf.store.protocol import QueryableStore
 
 TITLE_EN = "KKNI qualifications (Kepmenaker 3/2021) as linked data"
 TITLE_ID = "Kualifikasi KKNI (Kepmenaker 3/2021) sebagai data tertaut"
+#: The data's licence (README: the ontology, the graph's structure, the translations and the shapes).
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 #: The whole graph at stable URLs: file name → format key. The triple formats merge the named graphs.
 DOWNLOADS = {
@@ -118,6 +120,7 @@ def void_description(graphs: list[GraphInfo], site: str, base: str, example: str
         ox.Triple(ds, _n(VOID.vocabulary), _n(str(KKNI))),
         ox.Triple(ds, _n(VOID.triples), _int(sum(g.triples for g in graphs))),
         ox.Triple(ds, _n(DCTERMS.hasVersion), _lit(__version__)),
+        ox.Triple(ds, _n(DCTERMS.license), _n(LICENSE)),
     ]
     t += [ox.Triple(ds, _n(VOID.dataDump), _n(f"{site}download/{name}")) for name in DOWNLOADS]
     if example:

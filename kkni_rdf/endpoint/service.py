@@ -19,6 +19,7 @@ from kkni_rdf.endpoint import describe, errors, pages
 from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job, Limits
+from kkni_rdf.endpoint.i18n import Lang
 from kkni_rdf.endpoint.named import NAME, NamedQuery, load_named_queries
 from kkni_rdf.endpoint.pool import QueryPool, WorkerSetup
 from kkni_rdf.endpoint.protocol import graph_format, page_or_graph_format
@@ -132,33 +133,40 @@ class Endpoint:
     def void(self, site: str, key: str | None) -> Outcome:
         return self._graph(key, describe.void_description(self.graphs, site, self.config.base, self.example), "VoID description")
 
-    def ontology(self, accept: str | None, fmt: str | None) -> Outcome:
-        """The ontology: pyLODE's HTML documentation for browsers (if it is there), else the ontology graph."""
+    def ontology(self, accept: str | None, fmt: str | None, lang: Lang | None = None) -> Outcome:
+        """The ontology: pyLODE's HTML documentation (in one language) for browsers (if it is there), else the ontology graph."""
+        lang = lang or Lang()
         if page_or_graph_format(accept, fmt) == "html":
             try:
                 from kkni_rdf.ontology_docs import ontology_html
             except ImportError:  # the generic page
-                return self.resource("ontology", accept, fmt)
-            return Outcome(200, HTML_TYPE, ontology_html().encode("utf-8"))
+                return self.resource("ontology", accept, fmt, lang)
+            return Outcome(200, HTML_TYPE, pages.ontology_page(ontology_html(lang.code), lang).encode("utf-8"))
         graph = next((g.iri for g in self.graphs if g.iri.endswith("/graph/ontology")), None)
         store = self.served.store
         triples = pages.describe_triples(store, graph, "graph") if graph else pages.describe_triples(store, KKNI_ONTOLOGY, "resource")
         return self._graph(graph_format(accept, fmt), triples)
 
-    def resource(self, path: str, accept: str | None, fmt: str | None) -> Outcome:
-        """A linked-data answer for the IRI ``base + path``: an HTML page or its description as RDF."""
+    def resource(self, path: str, accept: str | None, fmt: str | None, lang: Lang | None = None) -> Outcome:
+        """A linked-data answer for the IRI ``base + path``: an HTML page (in ``lang``) or its description as RDF.
+        ``path.ttl`` (``.jsonld``, ``.nt``, ``.rdf``) is the description of ``path`` in that format."""
+        lang = lang or Lang()
         shown_as = page_or_graph_format(accept, fmt)
-        key = ("resource", path, shown_as)
+        key = ("resource", path, shown_as, lang)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
         found = pages.resolve_path(self.served, path)
+        suffixed = pages.split_suffix(path) if found is None and not fmt else None
+        if suffixed is not None and (found := pages.resolve_path(self.served, suffixed[0])) is not None:
+            shown_as = suffixed[1]
+        here = lang.href("/" + path)
         if found is None and shown_as == "html":
-            outcome = Outcome(404, HTML_TYPE, pages.not_found_page(path).encode("utf-8"))
+            outcome = Outcome(404, HTML_TYPE, pages.not_found_page(path, lang).encode("utf-8"))
         elif found is None:
             outcome = errors.not_found(f"No resource has the IRI {self.config.base}{path}.", "Sumber daya tidak ditemukan.")
         elif shown_as == "html":
-            outcome = Outcome(200, HTML_TYPE, pages.resource_page(self.served, *found).encode("utf-8"))
+            outcome = Outcome(200, HTML_TYPE, pages.resource_page(self.served, *found, lang, here).encode("utf-8"))
         else:
             outcome = self._graph(shown_as, pages.describe_triples(self.served.store, *found))
         self.cache.put(key, outcome, len(outcome.body))

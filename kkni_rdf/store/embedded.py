@@ -106,7 +106,7 @@ class KkniStore:
         try:
             return self.store.query(text, prefixes=default_prefixes(self.base), **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
-            raise query_error(exc) from None
+            raise query_error(exc, text) from None
 
     def __len__(self) -> int:
         """The quads in the named graphs (what the files hold; the default graph repeats them)."""

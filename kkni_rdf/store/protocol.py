@@ -24,6 +24,8 @@ from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
+from kkni_rdf.store.syntax import readable
+
 
 class QueryError(ValueError):
     """A query the engine cannot parse or run, with where the problem is."""
@@ -42,13 +44,17 @@ class QueryError(ValueError):
 _ORACLE_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 
 
-def query_error(exc: SyntaxError) -> QueryError:
-    """A readable ``QueryError`` from Oxigraph's ``SyntaxError``."""
+def query_error(exc: SyntaxError, query: str | None = None) -> QueryError:
+    """A readable ``QueryError`` from Oxigraph's ``SyntaxError``; given the query's text, at its first
+    wrong token (``kkni_rdf.store.syntax``)."""
     text = str(exc)
     m = _ORACLE_POSITION.match(text)
     if not m:
         return QueryError(text)
     line, column, detail = int(m[1]), int(m[2]), m[3]
+    if query is not None:
+        message, line, column = readable(query, line, column, detail)
+        return QueryError(message, line, column)
     if "Prefix not found" in detail:
         detail = "undeclared prefix (add a PREFIX line for it)"
     elif detail.startswith("expected one of "):

@@ -14,7 +14,7 @@ from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
 
 BASE = "https://w3id.org/kkni/"
-HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language": "en-US,en;q=0.9"}
 ASESOR_5 = "qualification/kepmenaker-3-2021/N78SPS01-5-asesor"
 
 
@@ -139,7 +139,8 @@ def test_named_query_negotiation_and_404(client: TestClient) -> None:
     assert client.get("/queries/..%2Fpyproject").status_code == 404
 
 
-def test_editor_is_self_contained(client: TestClient) -> None:
+def test_editor_is_self_contained(client: TestClient, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KKNI_VENDOR_DIR", str(tmp_path))  # YASGUI not fetched: the project's own editor (tests/web for YASGUI)
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "<textarea" in r.text and 'data-base="https://w3id.org/kkni/"' in r.text

@@ -1,4 +1,4 @@
-// The project's own query editor: plain JavaScript, no dependencies, works offline.
+// The project's own query editor (the fallback where YASGUI was not fetched): plain JavaScript, no dependencies.
 "use strict";
 (function () {
   const base = document.body.dataset.base;
@@ -57,7 +57,27 @@
   }
 
   function url(format) { return "/sparql?query=" + encodeURIComponent(query.value) + "&format=" + format; }
-  function refreshLinks() { $("as-csv").href = url("csv"); $("as-json").href = url("json"); $("as-ttl").href = url("turtle"); }
+
+  // The formats a result of this query's form can be sent in: tables for SELECT and ASK, graphs for CONSTRUCT and DESCRIBE.
+  const FORMATS = {
+    table: [["CSV", "csv"], ["TSV", "tsv"], ["JSON", "json"], ["XML", "xml"]],
+    graph: [["Turtle", "turtle"], ["JSON-LD", "jsonld"], ["N-Triples", "ntriples"], ["RDF/XML", "rdfxml"]],
+  };
+  function form(text) {
+    const body = text.replace(/#[^\n]*/g, " ").replace(/\b(PREFIX|BASE)\b\s*[^<]*<[^>]*>/gi, " ");
+    const m = body.match(/\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i);
+    return m && /^(CONSTRUCT|DESCRIBE)$/i.test(m[1]) ? "graph" : "table";
+  }
+  function refreshLinks() {
+    const as = $("as");
+    as.replaceChildren();
+    FORMATS[form(query.value)].forEach(([name, key], i) => {
+      if (i) as.append(" · ");
+      const a = document.createElement("a");
+      a.href = url(key); a.textContent = name; a.id = "as-" + key;
+      as.appendChild(a);
+    });
+  }
 
   async function run() {
     status.textContent = "running…";
@@ -95,6 +115,10 @@
     if (o && o.dataset.query) { query.value = o.dataset.query; $("question").textContent = o.dataset.question; refreshLinks(); }
   });
   $("run").addEventListener("click", run);
+  query.addEventListener("input", refreshLinks);
+  // "#query=…" (the gallery's "open in editor" links, YASGUI's share links) fills the editor.
+  const shared = new URLSearchParams(window.location.hash.slice(1)).get("query");
+  if (shared) query.value = shared;
   query.addEventListener("keydown", (e) => { if ((e.ctrlKey || e.metaKey) && e.key === "Enter") run(); });
   refreshLinks();
   loadExamples();

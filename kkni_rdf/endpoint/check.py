@@ -1,0 +1,150 @@
+"""``POST /check``: a candidate's record or a training program checked against a qualification, over
+HTTP, with the same code and the same report as ``kkni check`` (``kkni_rdf.checks``).
+
+The body is the file ``kkni check --file`` reads, by its media type: Turtle, N-Triples or JSON-LD (a
+``kkni:CandidateRecord`` / ``kkni:TrainingProgram``), CSV, a JSON list or plain text of unit codes;
+or a form (``multipart/form-data``, the page's upload, or ``application/x-www-form-urlencoded``) with
+``qualification``, ``units`` (codes) and/or ``record`` (a file), and ``program``. The qualification
+comes from ``?qualification=`` (a form field), else from the record itself.
+
+Limits: the body is at most the endpoint's query size (``--max-query-bytes``, 413 past it) and its
+nesting (brackets, braces, parentheses) at most ``MAX_DEPTH`` deep (400). A file that cannot be read
+is a 400 with its ``line`` and ``column``, as ``kkni check`` reports it.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from kkni_rdf.checks.candidate import read_input, run_check
+from kkni_rdf.checks.catalogue import CheckError, default_catalogue
+from kkni_rdf.endpoint import errors
+from kkni_rdf.endpoint.errors import Outcome
+
+MAX_DEPTH = 64
+#: The file name a body is read as, by its media type (``kkni check --file`` tells formats by suffix).
+SUFFIXES = {
+    "text/turtle": ".ttl",
+    "application/x-turtle": ".ttl",
+    "application/n-triples": ".nt",
+    "application/ld+json": ".jsonld",
+    "application/json": ".json",
+    "text/csv": ".csv",
+    "text/plain": ".txt",
+}
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+_NAME_SUFFIX = re.compile(r"\.(ttl|nt|jsonld|json|csv|txt)$", re.IGNORECASE)
+
+
+@dataclass
+class Submission:
+    """What a POST asks: the file (its bytes and suffix) or the codes, the qualification, program or record."""
+
+    data: bytes = b""
+    suffix: str = ".txt"
+    qualification: str | None = None
+    program: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def bad_input(message: str, pesan: str, line: int | None = None, column: int | None = None) -> Outcome:
+    extra: dict[str, object] = {"line": line, "column": column} if line is not None else {}
+    return errors.error(400, "bad input", message, pesan, **extra)
+
+
+def nesting_depth(text: str) -> int:
+    """How deep ``[``/``{``/``(`` nest in ``text``, outside strings, IRIs and comments (Turtle and JSON alike)."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            long = text.startswith(c * 3, i)
+            end = text.find(c * 3, i + 3) if long else i + 1
+            if not long:
+                while end < n and text[end] != c:
+                    end += 2 if text[end] == "\\" else 1
+            i = (end + (3 if long else 1)) if end >= 0 else n
+            continue
+        if c == "<" and (m := re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])):
+            i += len(m[0])
+            continue
+        if c == "#" and (i == 0 or text[i - 1] in " \t\r\n;,.[](){}"):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "[{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]})":
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcome:
+    """A form's fields: ``qualification``, ``units`` (text), ``record`` (an uploaded file), ``program``."""
+    fields: dict[str, str] = {}
+    upload: tuple[bytes, str] | None = None
+    if media == "multipart/form-data":
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+        )
+        if not message.is_multipart():
+            return bad_input("The form could not be read (multipart/form-data without parts).", "Formulir tidak dapat dibaca.")
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            raw = part.get_payload(decode=True)
+            payload = raw if isinstance(raw, bytes) else b""
+            filename = part.get_filename()
+            if name == "record" and filename:
+                if payload:
+                    upload = (
+                        payload,
+                        (m[0].lower() if (m := _NAME_SUFFIX.search(filename)) else SUFFIXES.get(part.get_content_type(), ".txt")),
+                    )
+            elif isinstance(name, str):
+                fields[name] = payload.decode("utf-8", errors="replace")
+    else:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return bad_input("The form is not UTF-8.", "Formulir bukan UTF-8.")
+        fields = {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    submission = Submission(qualification=fields.get("qualification") or None, program=_truthy(fields.get("program")), fields=fields)
+    if upload is not None:
+        submission.data, submission.suffix = upload
+    else:
+        submission.data, submission.suffix = fields.get("units", "").encode("utf-8"), ".txt"
+    return submission
+
+
+def run(submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
+    """The check of a submission: ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
+    try:
+        text = submission.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", "Catatan bukan teks UTF-8.")
+    if nesting_depth(text) > MAX_DEPTH:
+        return bad_input(f"The record nests deeper than {MAX_DEPTH} levels.", f"Catatan bersarang lebih dari {MAX_DEPTH} tingkat.")
+    with tempfile.TemporaryDirectory(prefix="kkni-check-") as folder:
+        path = Path(folder) / f"record{submission.suffix}"
+        path.write_bytes(submission.data)
+        try:
+            result = run_check(
+                default_catalogue(), qualification or submission.qualification, read_input(path), program or submission.program
+            )
+        except CheckError as exc:
+            message = str(exc).replace(f"{folder}/", "")
+            return bad_input(message, "Masukan tidak dapat diperiksa: " + message, exc.line, exc.column)
+    return result.as_dict()
