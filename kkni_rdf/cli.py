@@ -76,6 +76,8 @@ def read_query_text(args: argparse.Namespace) -> str:
     if args.file == "-":
         return sys.stdin.read()
     path = Path(args.file)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a query file")
     if not path.is_file():
         raise UsageError(f"no such query file: {path}")
     try:
@@ -85,17 +87,31 @@ def read_query_text(args: argparse.Namespace) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kkni_rdf.results import render
+    import re
+
+    import pyoxigraph as ox
+
+    from kkni_rdf.results import GRAPH_FORMAT_KEYS, TEXT_FORMATS, render
     from kkni_rdf.store.embedded import KkniStore, default_prefixes
+    from kkni_rdf.store.guard import Refused
     from kkni_rdf.store.protocol import QueryError
 
     text = read_query_text(args)
+    if not re.sub(r"#[^\n]*", "", text).strip():
+        raise UsageError("the query is empty (nothing but comments and white space)")
     store = KkniStore.load_default(args.base)
     try:
-        result = store.query(text)
-        out = render(result, args.format, default_prefixes(args.base))
+        result = store.query(text)  # the one guard (store.guard) first: depth, SERVICE, updates, FROM
+    except Refused as exc:
+        raise UsageError(str(exc)) from None
     except QueryError as exc:
         raise UsageError(f"malformed query: {exc}") from None
+    graph = isinstance(result, ox.QueryTriples)
+    fmt = args.format or ("turtle" if graph else "table")
+    if graph != (fmt in GRAPH_FORMAT_KEYS):
+        form, fits = ("CONSTRUCT or DESCRIBE", GRAPH_FORMAT_KEYS) if graph else ("SELECT or ASK", TEXT_FORMATS)
+        raise UsageError(f"--format {fmt} cannot carry the results of a {form} query; use one of {', '.join(fits)}")
+    out = render(result, fmt, default_prefixes(args.base))
     sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return EXIT_OK
@@ -310,9 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", dest="query_text", metavar="TEXT", help="the query text itself")
     p.add_argument(
         "--format",
-        default="table",
+        default=None,
         choices=[*TEXT_FORMATS, *GRAPH_FORMAT_KEYS],
-        help="table (default), csv, tsv, json, xml; for CONSTRUCT/DESCRIBE: turtle, ntriples, …",
+        help="table (default), csv, tsv, json, xml; for CONSTRUCT/DESCRIBE: turtle (default), ntriples, …",
     )
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
     p.set_defaults(handler=cmd_query)

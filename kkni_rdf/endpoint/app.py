@@ -160,7 +160,7 @@ async def sparql_get(
 ) -> Response:
     e = endpoint(request)
     if update is not None:
-        return respond(errors.update_refused().outcome())
+        return respond(errors.refused(errors.update_refused()))
     if query is None:
         url, key = str(request.url_for("sparql_get")), protocol.graph_format(accept, format)
         return respond(await run_in_threadpool(e.service_description, url, key))

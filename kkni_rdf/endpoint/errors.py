@@ -11,7 +11,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from kkni_rdf.store.guard import Refused, service_refused, too_deep, unknown_graphs, update_refused
 from kkni_rdf.store.protocol import QueryError
+
+__all__ = ["Outcome", "Refused", "refused", "service_refused", "too_deep", "unknown_graphs", "update_refused"]
 
 JSON_TYPE = "application/json"
 
@@ -36,54 +39,11 @@ def error(status: int, error: str, message: str, pesan: str, /, **extra: object)
     return Outcome(status, JSON_TYPE, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
 
-class Refused(Exception):
-    """A query the endpoint will not run (raised by ``guard``): its status and bilingual message."""
-
-    def __init__(self, status: int, error: str, message: str, pesan: str, **extra: object) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error = error
-        self.message = message
-        self.pesan = pesan
-        self.extra = extra
-
-    def as_dict(self) -> dict[str, object]:
-        return {"error": self.error, "message": self.message, "pesan": self.pesan, **self.extra}
-
-    def outcome(self) -> Outcome:
-        return error(self.status, self.error, self.message, self.pesan, **self.extra)
+# -- what a query may not do (400, 403): built by the one guard, ``kkni_rdf.store.guard``
 
 
-# -- what a query may not do (400, 403)
-
-
-def service_refused() -> Refused:
-    return Refused(
-        400,
-        "service refused",
-        "SERVICE is not allowed: this endpoint never makes requests to other servers. Query them yourself, or load their data.",
-        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain.",
-    )
-
-
-def update_refused() -> Refused:
-    return Refused(
-        403,
-        "update refused",
-        "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused.",
-        "Endpoint ini hanya-baca: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) ditolak.",
-    )
-
-
-def unknown_graphs(unknown: Iterable[str], known: Iterable[str]) -> Refused:
-    return Refused(
-        400,
-        "unknown graph",
-        "The dataset names graphs this endpoint does not hold; it never fetches graphs from the web.",
-        "Dataset menyebut graf yang tidak ada di endpoint ini; endpoint tidak pernah mengambil graf dari web.",
-        unknown=sorted(set(unknown)),
-        known=sorted(known),
-    )
+def refused(r: Refused) -> Outcome:
+    return error(r.status, r.error, r.message, r.pesan, **r.extra)
 
 
 def malformed(e: QueryError) -> Outcome:

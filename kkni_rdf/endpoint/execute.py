@@ -22,9 +22,9 @@ import pyoxigraph as ox
 
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome, Refused
-from kkni_rdf.endpoint.guard import check_graphs, check_query
 from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format, results_format
+from kkni_rdf.store.guard import check_graphs, check_query
 from kkni_rdf.store.protocol import QueryError
 
 
@@ -128,6 +128,6 @@ def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
         result = served.store.query(job.text, **kwargs)
         return serialise(result, job, limits, served.prefixes)
     except Refused as r:
-        return r.outcome()
+        return errors.refused(r)
     except QueryError as e:
         return errors.malformed(e)

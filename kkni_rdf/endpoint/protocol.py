@@ -174,7 +174,7 @@ async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
     """The job of a POST: a query body (``application/sparql-query``) or a form with ``query``."""
     media, charset = _content_type(request.headers.get("content-type", ""))
     if media == SPARQL_UPDATE:
-        return errors.update_refused().outcome()
+        return errors.refused(errors.update_refused())
     if media not in (SPARQL_QUERY, FORM):
         return errors.unsupported_media_type(media)
     body = await _body(request, max_query_bytes)
@@ -192,7 +192,7 @@ async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
     if media == FORM:
         form = parse_qs(text, keep_blank_values=True, encoding=charset)
         if "update" in form:
-            return errors.update_refused().outcome()
+            return errors.refused(errors.update_refused())
         if "query" not in form:
             return errors.missing_form_query()
         text = form.pop("query")[-1]

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY, KSH, PREFIXES, data_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
+from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.protocol import query_error
 
 ONTOLOGY_GRAPH = "ontology"
@@ -111,9 +112,15 @@ class KkniStore:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a query; without dataset options its default graph is the union of the named graphs."""
+        """Run a query; without dataset options its default graph is the union of the named graphs.
+        The guard (``store.guard``) refuses it first if it is too deep, uses SERVICE, is an update or
+        names a graph in FROM that the store does not hold (``Refused``)."""
+        prefixes = default_prefixes(self.base)
+        shape = analyse(text, prefixes)
+        if shape.has_dataset:
+            check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
         try:
-            return self.store.query(text, prefixes=default_prefixes(self.base), **kwargs)  # type: ignore[arg-type]
+            return self.store.query(text, prefixes=prefixes, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise query_error(exc) from None
 

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from kkni_rdf.formats import rdf_format_of_media_type, results_format_of_media_type
 from kkni_rdf.namespaces import DEFAULT_BASE
+from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
 from kkni_rdf.store.protocol import QueryError, query_error
 
@@ -123,6 +124,9 @@ class RemoteStore:
         true), ``default_graph`` and ``named_graphs`` (``NamedNode``s); they become the
         protocol's ``default-graph-uri`` and ``named-graph-uri``.
         """
+        shape = analyse(self._prologue + text)  # the one guard (store.guard): never SERVICE, never an update
+        if shape.has_dataset:
+            check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
         union = bool(kwargs.get("use_default_graph_as_union", True))
         default = _iris(kwargs.get("default_graph"))
         named = _iris(kwargs.get("named_graphs"))

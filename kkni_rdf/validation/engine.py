@@ -32,6 +32,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from kkni_rdf.formats import rdf_format_of_path
+from kkni_rdf.limits import TooDeep, check_depth
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, KSH, PREFIXES, bind_prefixes, data_prefixes
 from kkni_rdf.resources import decree_data_files, ontology_files, resource
 from kkni_rdf.terms import to_ox, to_rdflib
@@ -294,6 +295,10 @@ def parse_file(path: Path) -> list[ox.Triple]:
         raise InputError(path, "no such file")
     fmt = rdf_format(path)
     data = path.read_bytes()
+    try:
+        check_depth(data, fmt.name)  # before the recursive parser sees it
+    except TooDeep as exc:
+        raise InputError(path, str(exc), exc.line, exc.column) from None
     try:
         return [q.triple for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
     except SyntaxError as exc:
