@@ -192,6 +192,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1 or args.timeout <= 0 or args.max_results < 1:
         raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
+    if (
+        args.short_seconds <= 0
+        or args.read_timeout <= 0
+        or args.per_client < 1
+        or args.queue < 0
+        or args.worker_memory < 0
+        or args.spare_workers < 0
+    ):
+        raise UsageError(
+            "--short-seconds and --read-timeout must be positive, --per-client at least 1, --queue and --worker-memory not negative"
+        )
+    if args.long_queries is not None and args.long_queries < 1:
+        raise UsageError("--long-queries must be at least 1")
     if not args.base.endswith(("/", "#")):
         raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
     config = EndpointConfig(
@@ -202,8 +215,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
         log_queries=args.log_queries,
         store_url=args.store,
+        short_seconds=args.short_seconds,
+        long_queries=args.long_queries,
+        per_client=args.per_client,
+        queue=args.queue,
+        worker_memory=args.worker_memory * 2**20,
+        spare_workers=args.spare_workers,
+        read_timeout=args.read_timeout,
+        public_url=args.public_url,
     )
-    serve(config, args.host, args.port)
+    serve(config, args.host, args.port, args.forwarded_allow_ips)
     return EXIT_OK
 
 
@@ -369,6 +390,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data; request paths map onto it (default {DEFAULT_BASE})")
     p.add_argument("--log-queries", action="store_true", help="log query texts (by default only method, path, status and time)")
+    # fair turns and limits (docs/endpoint.md, "Safe by default")
+    p.add_argument("--short-seconds", type=float, default=1.0, metavar="S", help="a query running longer is long (default 1)")
+    p.add_argument(
+        "--long-queries",
+        type=int,
+        default=None,
+        metavar="N",
+        help="long queries at once, one per client (default: workers - 1, at least 1)",
+    )
+    p.add_argument(
+        "--per-client", type=int, default=2, metavar="N", help="queries one client may have waiting or running; more get 429 (default 2)"
+    )
+    p.add_argument("--queue", type=int, default=64, metavar="N", help="queries waiting for a worker; more get 503 (default 64)")
+    p.add_argument(
+        "--worker-memory",
+        type=int,
+        default=1024,
+        metavar="MIB",
+        help="memory a query worker may use beyond its store, in MiB; 0: no limit (default 1024)",
+    )
+    p.add_argument(
+        "--spare-workers", type=int, default=0, metavar="N", help="loaded workers kept ready to replace a stopped one at once (default 0)"
+    )
+    p.add_argument(
+        "--read-timeout", type=float, default=10.0, metavar="S", help="seconds to receive a request whole; 408 after (default 10)"
+    )
+    p.add_argument("--public-url", metavar="URL", help="the endpoint's URL in its descriptions (default: the address it listens on)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="proxies whose X-Forwarded-For names the client (default 127.0.0.1)",
+    )
     p.add_argument(
         "--store",
         metavar="URL",

@@ -97,7 +97,11 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job
         if len(triples) > limits.max_results:
             return errors.too_large("triples", limits.max_results)
         fmt = rdf_format(job.graph_format)
-        body = _written(lambda out: ox.serialize(triples, out, format=fmt, prefixes=prefixes), limits.max_bytes)
+        try:
+            body = _written(lambda out: ox.serialize(triples, out, format=fmt, prefixes=prefixes), limits.max_bytes)
+        except (OSError, ValueError):  # a format that cannot carry these triples (JSON-LD has no triple terms)
+            others = [f.media_type for f in GRAPH_FORMATS if f.key != job.graph_format]
+            return errors.not_acceptable("construct/describe (with triple terms)", others)
         return errors.too_large("bytes", limits.max_bytes) if body is None else _ok(job.graph_format, body)
     if job.result_format is None:
         form = "ask" if isinstance(result, ox.QueryBoolean) else "select"

@@ -33,8 +33,8 @@ import pyoxigraph as ox
 
 from kkni_rdf.formats import rdf_format_of_media_type, results_format_of_media_type
 from kkni_rdf.namespaces import DEFAULT_BASE
-from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
+from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.protocol import QueryError, query_error
 
 #: What we accept, best first: SPARQL JSON results (SELECT, ASK) and N-Triples (CONSTRUCT, DESCRIBE).

@@ -24,7 +24,20 @@ def sparql_path(query: str) -> str:
 @pytest.fixture(scope="module")
 def fair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Two workers; a query that runs past 0.5 s is long, and only one long query runs at a time."""
-    options = ["--workers", "2", "--timeout", "8", "--short-seconds", "0.5", "--long-queries", "1", "--per-client", "2"]
+    options = [
+        "--workers",
+        "2",
+        "--spare-workers",
+        "1",
+        "--timeout",
+        "8",
+        "--short-seconds",
+        "0.5",
+        "--long-queries",
+        "1",
+        "--per-client",
+        "2",
+    ]
     with kkni_serve(tmp_path_factory.mktemp("fair"), *options) as s:
         yield s
 
@@ -122,4 +135,3 @@ def test_a_body_shorter_than_its_content_length_does_not_hang(server: Server) ->
         s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK {}")
         status, body = json_status(read_all(s))
     assert status == 408 and body["error"] == "request timeout"
-

@@ -30,8 +30,8 @@ def test_deeply_nested_query_is_refused_before_parsing(server: Server) -> None: 
     assert server.health()["alive"] == 2
     # brackets inside strings, IRIs and comments do not count
     text = 'SELECT * WHERE { ?s ?p ?o FILTER(?o != "' + "{" * 500 + '") } # ' + "(" * 500
-    status, _, body = server.request("POST", "/sparql", text.encode(), SPARQL)
-    assert status == 200, body
+    status, _, answer_body = server.request("POST", "/sparql", text.encode(), SPARQL)
+    assert status == 200, answer_body
 
 
 @pytest.mark.parametrize("charset", ["undefined", "punycode", "rot13", "no-such-charset"])
@@ -64,7 +64,7 @@ def test_long_query_string_gets_json(server: Server, size: int, expected: int) -
 
 def test_long_header_gets_json_431(server: Server) -> None:
     answer = server.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 2_000_000 + b"\r\n\r\n")
-    status, body = json_status(answer)
+    status, _body = json_status(answer)
     assert status == 431
 
 
@@ -98,7 +98,7 @@ def test_query_given_twice_is_400(server: Server) -> None:  # item 10
 
 @pytest.mark.parametrize("path", ["/.well-known/void", "/sparql"])
 def test_descriptions_do_not_echo_the_host_header(server: Server, path: str) -> None:  # item 11
-    status, headers, body = server.request("GET", path, headers={"Host": "attacker.example", "Accept": "text/turtle"})
+    status, _, body = server.request("GET", path, headers={"Host": "attacker.example", "Accept": "text/turtle"})
     assert status == 200
     assert b"attacker.example" not in body
     assert f"127.0.0.1:{server.port}".encode() in body

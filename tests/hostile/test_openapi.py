@@ -3,9 +3,11 @@ over a real server: no 5xx, no answer that the description does not allow."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
+from hypothesis import given
 
 from tests.hostile.conftest import Server
 
@@ -33,35 +35,41 @@ def test_documented_statuses_and_parameters(server: Server) -> None:
 def test_options_lists_every_method(server: Server) -> None:
     status, headers, _ = server.request("OPTIONS", "/sparql")
     assert status == 204
-    assert {m.strip() for m in headers["allow"].split(",")} == {"GET", "POST", "OPTIONS"}
+    assert {m.strip() for m in headers["allow"].split(",")} - {"HEAD"} == {"GET", "POST", "OPTIONS"}
     status, headers, body = server.request("PUT", "/sparql", b"x")
-    assert status == 405 and {m.strip() for m in headers["allow"].split(",")} == {"GET", "POST", "OPTIONS"}
+    assert status == 405 and {m.strip() for m in headers["allow"].split(",")} - {"HEAD"} == {"GET", "POST", "OPTIONS"}
     assert json.loads(body)["error"] == "method not allowed"
 
 
+CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"]
+
+
 def test_schemathesis(server: Server) -> None:
-    schemathesis = pytest.importorskip("schemathesis")
+    """Every operation, 20 generated cases each (bounded: well under a minute): no 5xx, nothing undocumented."""
+    import schemathesis
     from hypothesis import HealthCheck, Phase, settings
+    from schemathesis.checks import CHECKS as REGISTRY
 
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
+    checks = REGISTRY.get_by_names(CHECKS)
     failures: list[str] = []
-    checks = [schemathesis.checks.not_a_server_error, schemathesis.openapi.checks.status_code_conformance]
-    checks += [schemathesis.openapi.checks.content_type_conformance, schemathesis.openapi.checks.response_schema_conformance]
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
 
-    for operation in schema.get_all_operations():
-        op = operation.ok()
-
-        @settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        @schemathesis.given(case=op.as_strategy())  # type: ignore[misc]
-        def run(case: object) -> None:
+        @settings(
+            max_examples=20, deadline=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck), database=None
+        )
+        @given(case=operation.as_strategy())
+        def run(case: schemathesis.Case, label: str = operation.label) -> None:
             try:
-                case.call_and_validate(checks=checks, timeout=30)  # type: ignore[attr-defined]
+                case.call_and_validate(checks=checks, timeout=30)
             except Exception as exc:
-                failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:600]}")
+                failures.append(f"{label}: {type(exc).__name__}: {str(exc)[:800]}")
                 raise
 
-        try:
+        with contextlib.suppress(Exception):  # recorded above; every operation gets its run
             run()
-        except Exception:  # recorded above; every operation gets its run
-            pass
-    assert not failures, "\n\n".join(failures[:10])
+    assert operations >= 8
+    assert not failures, "\n\n".join(failures[:8])
