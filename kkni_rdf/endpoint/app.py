@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -132,8 +132,9 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     406: {"description": "No acceptable format for this kind of result"},
     413: {"description": "The query or the request body is too large"},
     415: {"description": "The request body's content type is not a SPARQL query or a form"},
-    422: {"description": "The answer would exceed the result caps (never a truncated 200)"},
-    503: {"description": "Every query worker is busy (Retry-After)"},
+    422: {"description": "The answer would exceed the result caps (never a truncated 200), or its evaluation the memory limit"},
+    429: {"description": "This client already has its share of queries waiting or running (Retry-After)"},
+    503: {"description": "Every query worker is busy, or the query turned long while the long-query lane was taken (Retry-After)"},
     504: {"description": "The query passed the deadline and was stopped"},
 }
 _QUERY_RESULTS: dict[int | str, dict[str, object]] = {
@@ -178,9 +179,7 @@ FormatParam = Annotated[
 ]
 
 
-def accept_of(request: Request) -> str | None:
-    """The Accept header as sent (OpenAPI ignores a parameter named Accept, so it is not declared as one)."""
-    return request.headers.get("accept")
+AcceptHeader = Annotated[str | None, Header(description="Media types the client accepts")]
 
 
 def public_url(request: Request) -> str:
@@ -223,9 +222,9 @@ async def sparql_get(
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri", description="Graphs available to GRAPH")] = [],  # noqa: B006
     update: Annotated[str | None, Query(description="Refused: updates are not accepted (403)")] = None,
     format: FormatParam = None,
+    accept: AcceptHeader = None,
 ) -> Response:
     e = endpoint(request)
-    accept = accept_of(request)
     if update is not None:
         return respond(errors.refused(errors.update_refused()))
     if len(request.query_params.getlist("query")) > 1:
@@ -249,8 +248,8 @@ async def sparql_post(request: Request) -> Response:
 
 
 @router.get("/.well-known/void", summary="The VoID description of the dataset", tags=["service"], responses=_RDF_200)
-def void(request: Request, format: FormatParam = None) -> Response:
-    return respond(endpoint(request).void(public_url(request), protocol.graph_format(accept_of(request), format)))
+def void(request: Request, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
+    return respond(endpoint(request).void(public_url(request), protocol.graph_format(accept, format)))
 
 
 @router.get("/queries", summary="The named queries (queries/*.rq) with their header comments", tags=["queries"])
@@ -264,12 +263,12 @@ async def queries(request: Request) -> list[dict[str, object]]:
     tags=["queries"],
     responses={**_QUERY_RESULTS, 404: {"description": "No such named query"}},
 )
-async def named_query(request: Request, name: str, format: FormatParam = None) -> Response:
+async def named_query(request: Request, name: str, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
     e = endpoint(request)
     found = e.named_query(name)
     if isinstance(found, Outcome):
         return respond(found)
-    return await answer(request, protocol.job(found.text, accept_of(request), format, None, None, e.config.max_query_bytes))
+    return await answer(request, protocol.job(found.text, accept, format, None, None, e.config.max_query_bytes))
 
 
 @router.get(
@@ -292,8 +291,8 @@ async def download(request: Request, filename: str) -> Response:
     tags=["linked data"],
     responses={**_RDF_200, 200: {"content": {"text/html": {}, **{f.media_type: {} for f in GRAPH_FORMATS}}}, 404: {}},
 )
-def ontology(request: Request, format: FormatParam = None) -> Response:
-    return respond(endpoint(request).ontology(accept_of(request), format))
+def ontology(request: Request, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
+    return respond(endpoint(request).ontology(accept, format))
 
 
 @router.get(
@@ -306,8 +305,8 @@ def ontology(request: Request, format: FormatParam = None) -> Response:
         406: {},
     },
 )
-def linked_data(request: Request, path: str, format: FormatParam = None) -> Response:
-    return respond(endpoint(request).resource(path, accept_of(request), format))
+def linked_data(request: Request, path: str, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
+    return respond(endpoint(request).resource(path, accept, format))
 
 
 def create_app(config: EndpointConfig | None = None) -> FastAPI:

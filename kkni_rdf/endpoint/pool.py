@@ -357,10 +357,10 @@ class QueryPool:
                 self._running.pop(worker, None)
                 self._used[ticket.client] = self._used.get(ticket.client, 0.0) + loop.time() - started
         if how == "answer":
-            if isinstance(got, _Retire):
-                self._replace(worker)
-                return got.outcome
             assert got is not None
+            if isinstance(got, _Retire) or ticket.stopped is not None:  # out of memory, or killed just as it answered
+                self._replace(worker)
+                return got.outcome if isinstance(got, _Retire) else got
             self._release(worker)
             return got
         self._replace(worker)

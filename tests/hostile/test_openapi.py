@@ -29,7 +29,7 @@ def test_documented_statuses_and_parameters(server: Server) -> None:
     params = {p["name"]: p for p in paths["/sparql"]["get"]["parameters"]}
     assert params["query"]["schema"]["minLength"] == 1
     assert "enum" in params["format"]["schema"]
-    assert "accept" not in {name.lower() for name in params}  # OpenAPI ignores Accept parameters; the header is read as sent
+    assert params["accept"]["schema"]["type"] == "string" and "anyOf" not in params["accept"]["schema"]  # never null
 
 
 def test_options_lists_every_method(server: Server) -> None:
