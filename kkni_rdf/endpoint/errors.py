@@ -148,13 +148,17 @@ def long_lane_full(limit: int, retry_after: float) -> Outcome:
     return _retry(answer, retry_after)
 
 
-def too_many_requests(limit: int, retry_after: float, running_long: bool = False) -> Outcome:
-    """429: this client already has its share of queries waiting or running (or its one long query)."""
+def too_many_requests(limit: int, retry_after: float, running_long: bool = False, stopped: bool = False) -> Outcome:
+    """429: this client already has its share of queries waiting or running (or its one long query), or
+    came back before the Retry-After it was given when its long query was stopped."""
     what = "a long query running" if running_long else f"{limit} queries waiting or running"
+    message = f"You already have {what}; wait for {'it' if running_long else 'them'} to finish."
+    if stopped:
+        message = "Your last query was stopped for running long while the long-query lane was taken; wait for Retry-After."
     answer = error(
         429,
         "too many requests",
-        f"You already have {what}; wait for {'it' if running_long else 'them'} to finish.",
+        message,
         "Anda sudah memiliki kueri yang sedang berjalan; tunggu sampai selesai.",
         limit=1 if running_long else limit,
     )

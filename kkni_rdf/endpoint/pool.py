@@ -33,7 +33,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import re
 import signal
 import socket
 import subprocess
@@ -48,12 +47,12 @@ from cachetools import TTLCache
 
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
-from kkni_rdf.endpoint.execute import Job, Limits, execute
-from kkni_rdf.endpoint.served import ServedStore, StoreSource
+from kkni_rdf.endpoint.execute import Job
+from kkni_rdf.endpoint.worker import READY, WorkerSetup, _Retire
+
+__all__ = ["Policy", "QueryPool", "WorkerSetup"]
 
 log = logging.getLogger("kkni.endpoint")
-
-_READY = "ready"
 
 
 @dataclass(frozen=True)
@@ -66,61 +65,6 @@ class Policy:
     per_client: int = 2  # queries one client may have waiting or running
     queue: int = 64  # queries waiting for a worker, at most
     worker_memory: int = 1024 * 2**20  # bytes a worker may take beyond its loaded store (0: no limit)
-
-
-@dataclass(frozen=True)
-class WorkerSetup:
-    """The first message a worker gets: where its store is, the caps on every answer, its memory allowance."""
-
-    source: StoreSource
-    limits: Limits
-    memory: int = 0  # bytes beyond the loaded store (0: no limit)
-
-
-@dataclass(frozen=True)
-class _Retire:
-    """An answer after which the worker leaves (it ran out of memory: its heap may be fragmented)."""
-
-    outcome: Outcome
-
-
-def _address_space() -> int:
-    with open("/proc/self/status") as f:
-        found = re.search(r"^VmSize:\s+(\d+) kB", f.read(), re.M)
-    return int(found[1]) * 1024 if found else 0
-
-
-def limit_memory(allowance: int) -> int:
-    """Limit this process's address space to what it takes now plus ``allowance``; the limit (0: none)."""
-    import resource
-
-    used = _address_space()
-    if allowance <= 0 or not used:
-        return 0
-    limit = used + allowance
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    return limit
-
-
-def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
-    """A worker: open the store it is told, limit its memory, then answer jobs until the pipe closes."""
-    setup: WorkerSetup = conn.recv()
-    served = ServedStore.open(setup.source)
-    limit_memory(setup.memory)
-    conn.send(_READY)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            conn.send(execute(served, job, setup.limits))
-        except MemoryError:
-            conn.send(_Retire(errors.memory_limit(setup.memory)))
-            return
-        except Exception:
-            log.exception("query worker failed")
-            conn.send(errors.internal("The query engine failed; this is our fault.", "Mesin kueri gagal."))
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -167,6 +111,7 @@ class QueryPool:
         self._spares: list[_Worker] = []  # started and loaded, waiting to replace a stopped worker at once
         self.spares = spares
         self._used: TTLCache[str, float] = TTLCache(maxsize=65536, ttl=60.0)  # worker seconds per client, last minute
+        self._penalty: TTLCache[str, float] = TTLCache(maxsize=65536, ttl=600.0)  # client -> until when it is refused
         self._clients: Counter[str] = Counter()  # queries waiting or running, per client
         self._running: dict[_Worker, _Ticket] = {}
         self._closed = False
@@ -176,16 +121,16 @@ class QueryPool:
     # -- life cycle
 
     def _spawn(self) -> _Worker:
-        # A fresh interpreter (`python -m kkni_rdf.endpoint.pool FD`), talking over a socket pair:
+        # A fresh interpreter (`python -m kkni_rdf.endpoint.worker FD`), talking over a socket pair:
         # never a fork of this multi-threaded process, and no re-import of the caller's script.
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
-        process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.pool", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
+        process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
         theirs.close()
         conn = Connection(mine.detach())
         try:
             conn.send(self.setup)
-            ready = conn.poll(self.start_timeout) and conn.recv() == _READY
+            ready = conn.poll(self.start_timeout) and conn.recv() == READY
         except (EOFError, OSError):
             ready = False
         if not ready:
@@ -317,6 +262,9 @@ class QueryPool:
         deadline = loop.time() + policy.timeout
         waiter: asyncio.Future[_Worker] | None = None
         with self._lock:
+            until = self._penalty.get(client, 0.0)
+            if until > loop.time():  # told to come back later (its query was stopped), and came back early
+                return errors.too_many_requests(policy.per_client, until - loop.time(), stopped=True)
             if self._clients[client] >= policy.per_client:
                 return errors.too_many_requests(policy.per_client, policy.short_seconds)
             if not self._idle and sum(1 for w in self._waiters if not w.future.done()) >= policy.queue:
@@ -397,17 +345,17 @@ class QueryPool:
             if ticket.done or ticket.worker is None:
                 return
             long_ones = [t for t in self._running.values() if t.long]
+            retry = min((t.deadline for t in long_ones), default=loop.time()) - loop.time()
             if any(t.client == ticket.client for t in long_ones):
-                ticket.stopped = errors.too_many_requests(1, min(t.deadline for t in long_ones) - loop.time(), running_long=True)
+                ticket.stopped = errors.too_many_requests(1, retry, running_long=True)
             elif len(long_ones) >= self.long_slots:
-                ticket.stopped = errors.long_lane_full(self.long_slots, min(t.deadline for t in long_ones) - loop.time())
+                ticket.stopped = errors.long_lane_full(self.long_slots, retry)
             else:
                 ticket.long = True
                 return
+            # the client is told when to come back (Retry-After); until then its queries are refused at once,
+            # so that a client repeating a long query cannot keep the short lane busy
+            self._penalty[ticket.client] = loop.time() + max(1.0, retry)
             self.killed += 1
             ticket.worker.process.kill()  # its exchange sees the pipe close; the answer is ticket.stopped
         log.info("a query turned long with no long slot free; stopped (%d long running)", len(long_ones))
-
-
-if __name__ == "__main__":  # pragma: no cover - a worker process started by QueryPool._spawn
-    worker_main(Connection(int(sys.argv[1])))
