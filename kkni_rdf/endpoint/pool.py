@@ -154,6 +154,7 @@ class QueryPool:
             if self._waiters:
                 waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0), self._clients[w.client], w.arrival))
                 self._waiters.remove(waiter)
+                log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
                 waiter.future.get_loop().call_soon_threadsafe(self._hand, waiter.future, worker)
                 return
             self._idle.append(worker)
@@ -200,11 +201,12 @@ class QueryPool:
         with self._lock:
             self._all.discard(worker)
             spare = self._spares.pop() if self._spares else None
-        self._stop(worker)
+        worker.process.kill()  # the core is freed at once; it is reaped in the background
         if spare is not None:
             self._release(spare)
 
         def respawn() -> None:
+            self._stop(worker)
             try:
                 fresh = self._spawn()
             except Exception:  # pragma: no cover - logged; the pool runs one worker short
@@ -270,6 +272,7 @@ class QueryPool:
             if not self._idle and sum(1 for w in self._waiters if not w.future.done()) >= policy.queue:
                 return errors.busy(policy.short_seconds)
             self._clients[client] += 1
+            log.debug("admitted %s (idle %d)", client, len(self._idle))
             worker = self._idle.pop() if self._idle else None
             if worker is None:
                 waiter = loop.create_future()

@@ -62,7 +62,10 @@ def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child
     setup: WorkerSetup = conn.recv()
     served = ServedStore.open(setup.source)
     limit_memory(setup.memory)
-    conn.send(READY)
+    try:
+        conn.send(READY)
+    except OSError:  # the pool closed meanwhile (the server is stopping)
+        return
     while True:
         try:
             job = conn.recv()
