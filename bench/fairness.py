@@ -1,6 +1,6 @@
 """A trivial query's latency while runaway queries from other clients hold the workers.
 
-    python -m bench.fairness [--runaways 4] [--seconds 10] [--workers 2] [--timeout 10]
+    python -m bench.fairness [--runaways 4] [--seconds 10] [--workers 2] [--timeout 10] [--spares 2]
 
 `kkni serve` runs on a free loopback port. Each of N runaway clients (its own source address,
 127.0.0.10, 127.0.0.11, …) sends a query that never ends (a five-way cross product), again and
@@ -9,7 +9,8 @@ client (127.0.0.2) sends a trivial SELECT, each time with a different comment so
 never answers it, one after another. The script prints the probe's p50/p99 latency and statuses,
 and the runaways' statuses, for two settings of the server:
 
-- ``fair``: the defaults (a long-query lane of workers - 1, two queries per client, one spare);
+- ``fair``: the defaults (a long-query lane of workers - 1, two queries per client) and
+  ``--spares`` spare workers (2), which replace stopped workers at once;
 - ``one lane``: no long-query lane (``--long-queries`` = workers) and no per-client limit, i.e. a
   plain first-come pool, as the endpoint was before.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import statistics
 import subprocess
 import sys
@@ -115,10 +117,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0, help="how long the probe runs, per setting (default 10)")
     ap.add_argument("--workers", type=int, default=2, help="query workers (default 2)")
     ap.add_argument("--timeout", type=float, default=10.0, help="the server's deadline per query (default 10)")
+    ap.add_argument("--spares", type=int, default=2, help="spare workers in the fair setting (default 2)")
     args = ap.parse_args()
     w = str(args.workers)
+    load = os.getloadavg()[0]
     print(f"{args.runaways} runaway clients, {args.workers} workers, deadline {args.timeout:g} s, probe for {args.seconds:g} s each")
-    run("fair", ["--workers", w, "--spare-workers", "1"], args.runaways, args.seconds, args.timeout)
+    print(f"(load average before: {load:.1f} on {os.cpu_count()} cores)")
+    run("fair", ["--workers", w, "--spare-workers", str(args.spares)], args.runaways, args.seconds, args.timeout)
     one_lane = ["--workers", w, "--long-queries", w, "--per-client", "1000"]
     run("one lane", one_lane, args.runaways, args.seconds, args.timeout)
 

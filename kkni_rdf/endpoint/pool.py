@@ -21,7 +21,12 @@ server's threads keep serving pages while queries wait; and
   once (default: one fewer than the workers), one per client. A query that turns long when no long
   slot is free is stopped (503, or 429 if its client has a long one running), so at least one
   worker is always either free or busy with a query younger than ``short_seconds``: a short query
-  never waits much longer than that behind other clients' long ones;
+  never waits much longer than that behind other clients' long ones. The stopped client is told
+  when to come back (twice as late for each of its queries stopped in the last minute) and is
+  refused (429) until then, so repeating a runaway query cannot keep the short lane busy;
+- when a worker frees, the waiting query of the client that used the workers least in the last
+  minute goes first (then fewer queries admitted, then the longest waiting);
+- ``spares`` loaded processes replace a stopped worker at once (a new one loads in the background);
 - the deadline (``timeout``) counts from the query's arrival: waiting for a worker uses it up.
 
 Answers that tell a client to come back carry ``Retry-After``.
@@ -112,6 +117,7 @@ class QueryPool:
         self.spares = spares
         self._used: TTLCache[str, float] = TTLCache(maxsize=65536, ttl=60.0)  # worker seconds per client, last minute
         self._penalty: TTLCache[str, float] = TTLCache(maxsize=65536, ttl=600.0)  # client -> until when it is refused
+        self._stops: TTLCache[str, int] = TTLCache(maxsize=65536, ttl=60.0)  # client -> its queries stopped lately
         self._clients: Counter[str] = Counter()  # queries waiting or running, per client
         self._running: dict[_Worker, _Ticket] = {}
         self._closed = False
@@ -348,7 +354,13 @@ class QueryPool:
             if ticket.done or ticket.worker is None:
                 return
             long_ones = [t for t in self._running.values() if t.long]
-            retry = min((t.deadline for t in long_ones), default=loop.time()) - loop.time()
+            # when to come back: when the running long query ends, and twice as long for each of the
+            # client's queries stopped in the last minute (up to a minute): a client repeating a
+            # long query cannot keep the short lane busy, and its queries are refused until then
+            stops = self._stops.get(ticket.client, 0)
+            self._stops[ticket.client] = stops + 1
+            lane_free = min((t.deadline for t in long_ones), default=loop.time()) - loop.time()
+            retry = min(60.0, max(1.0, lane_free, self.policy.short_seconds * 2**stops))
             if any(t.client == ticket.client for t in long_ones):
                 ticket.stopped = errors.too_many_requests(1, retry, running_long=True)
             elif len(long_ones) >= self.long_slots:
@@ -356,9 +368,7 @@ class QueryPool:
             else:
                 ticket.long = True
                 return
-            # the client is told when to come back (Retry-After); until then its queries are refused at once,
-            # so that a client repeating a long query cannot keep the short lane busy
-            self._penalty[ticket.client] = loop.time() + max(1.0, retry)
+            self._penalty[ticket.client] = loop.time() + retry
             self.killed += 1
             ticket.worker.process.kill()  # its exchange sees the pipe close; the answer is ticket.stopped
         log.info("a query turned long with no long slot free; stopped (%d long running)", len(long_ones))
