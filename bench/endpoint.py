@@ -43,14 +43,14 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) ->
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.args}")
+            raise SystemExit(f"server exited: {proc.args!r}")
         try:
             if httpx.post(url, content="ASK {}", headers={"Content-Type": "application/sparql-query"}, timeout=5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise SystemExit(f"server did not start: {proc.args}")
+    raise SystemExit(f"server did not start: {proc.args!r}")
 
 
 def drive(url: str, queries: list[str], clients: int, seconds: float) -> tuple[int, list[float], int]:
@@ -124,7 +124,8 @@ def main() -> None:
             wait_ready(url, proc)
 
         # the mix: every query of queries/ that both servers answer (prefixes declared in the file)
-        mix, skipped = [], []
+        mix: list[str] = []
+        skipped: list[str] = []
         for path in query_files():
             text = path.read_text(encoding="utf-8")
             codes = [

@@ -53,7 +53,7 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], seconds: float = 180) -
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.args}")
+            raise SystemExit(f"server exited: {proc.args!r}")
         if post(port, "ASK {}", "127.0.0.1", 5) == 200:
             return
         time.sleep(0.2)

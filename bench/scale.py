@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -40,9 +41,12 @@ from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.resources import decree_sources, ontology_files, query_files, translations_file
 from kkni_rdf.store.embedded import ONTOLOGY_GRAPH, GraphFile, KkniStore
+from kkni_rdf.store.protocol import select
 from kkni_rdf.store.remote import RemoteStore, load_into
-from kkni_rdf.validation.engine import Finding, sparql_checks, validate_files
+from kkni_rdf.validation.engine import validate_files
+from kkni_rdf.validation.findings import Finding
 from kkni_rdf.validation.in_store import validate_in_store
+from kkni_rdf.validation.shapes import sparql_checks
 
 #: Named queries slower than --query-budget at some scale (not run at larger scales).
 SLOW_QUERIES: dict[str, float] = {}
@@ -123,7 +127,7 @@ def _time_query_child(store: KkniStore, text: str, repeat: int, budget: float, c
     times: list[float] = []
     for _ in range(repeat):
         t = time.perf_counter()
-        for _sol in store.query(text):  # type: ignore[union-attr]
+        for _sol in select(store, text):
             pass
         times.append(time.perf_counter() - t)
         if sum(times) > budget:
@@ -236,7 +240,7 @@ def fmt(x: float | None, unit: str = "s") -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    cols = [
+    cols: list[tuple[str, Callable[[Row], str]]] = [
         ("scale", lambda r: f"{r.scale:g}x"),
         ("decrees", lambda r: str(r.decrees)),
         ("quals", lambda r: str(r.qualifications)),

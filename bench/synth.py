@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kkni_rdf.decree.parser import Decree, parse_decree_file, slugify
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.decree.parser import parse_decree_file, slugify
 from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE
@@ -120,6 +121,10 @@ class ExpectedFinding:
     rule: str
     focus: str
     value: str | None = None
+
+
+#: What planting an inconsistency gives: the findings the shapes must report, and a note for people.
+_Planted = tuple[list[ExpectedFinding], str]
 
 
 @dataclass
@@ -357,9 +362,16 @@ class _Sector:
         self.plants.append(Plant(kind, self.slug, self.qual_iri(q), q.letter, expected, note))
         return True
 
-    def _apply(self, q: _Qual, kind: str, used: set[str]) -> tuple[list[ExpectedFinding], str]:
+    def _apply(self, q: _Qual, kind: str, used: set[str]) -> _Planted:
+        for plant in (self._plant_packaging, self._plant_table, self._plant_naming):
+            planted = plant(q, kind, used)
+            if planted is not None:
+                return planted
+        raise ValueError(f"unknown plant kind {kind!r}")
+
+    def _plant_packaging(self, q: _Qual, kind: str, used: set[str]) -> _Planted | None:
+        """A packaging rule that does not add up, or is printed oddly."""
         qi = self.qual_iri(q)
-        g = next(i for i, grp in enumerate(self.groups) if grp[1] == q.group)
         if kind == "total-mismatch":
             q.total += 1
             return [ExpectedFinding("packaging.total", qi)], f"prints {q.total} units in all, {q.n_core} + {q.n_elective}"
@@ -378,6 +390,12 @@ class _Sector:
         if kind == "item-markers":
             q.markers = ("a", "c")
             return [ExpectedFinding("packaging.item-markers", qi)], "items lettered a. and c."
+        return None
+
+    def _plant_table(self, q: _Qual, kind: str, used: set[str]) -> _Planted | None:
+        """A unit table that lists a unit twice, or whose prerequisites are wrong."""
+        qi = self.qual_iri(q)
+        g = next(i for i, grp in enumerate(self.groups) if grp[1] == q.group)
         if kind == "duplicate-row":
             (row,) = self._plain_rows(q.elective, used, 1)
             q.elective.append(_Row(row.unit, row.title, []))
@@ -429,6 +447,12 @@ class _Sector:
                 ExpectedFinding("prerequisite.cycle", qi, self.unit_iri(a.unit.code)),
                 ExpectedFinding("prerequisite.cycle", qi, self.unit_iri(b.unit.code)),
             ], f"{a.unit.code} and {b.unit.code} require each other"
+        return None
+
+    def _plant_naming(self, q: _Qual, kind: str, used: set[str]) -> _Planted | None:
+        """A unit printed under another title, or a codification that does not match its section."""
+        qi = self.qual_iri(q)
+        g = next(i for i, grp in enumerate(self.groups) if grp[1] == q.group)
         if kind in ("title-variant", "title-case-variant"):
             candidates = [r for r in q.core + q.elective if self._listed_elsewhere(q, r.unit.code)]
             (row,) = self._plain_rows(candidates, used, 1)
@@ -457,7 +481,7 @@ class _Sector:
                 ExpectedFinding("codification.ambiguous", qi),
                 ExpectedFinding("codification.ambiguous", self.qual_iri(partner)),
             ], f"uses {partner.code} at level {q.level}, as section {partner.letter} does"
-        raise ValueError(f"unknown plant kind {kind!r}")
+        return None
 
     def _listed_elsewhere(self, q: _Qual, code: str) -> int:
         return sum(1 for p in self.quals if p is not q for r in p.core + p.elective if r.unit.code == code)

@@ -1,5 +1,10 @@
 """The ``kkni`` command: a thin layer over the package's functions.
 
+Each ``cmd_*`` reads its arguments, calls the typed functions of the module whose job it is, and
+prints what they return; errors that are the user's input become ``UsageError`` (exit code 2).
+Each command imports its modules when it runs, so that ``kkni query`` does not pay for FastAPI
+and pySHACL (``kkni_rdf.endpoint`` alone takes seconds to import).
+
 Exit codes: 0 success (or: the data conforms), 1 the data does not conform,
 2 bad input or usage (with a message on standard error, never a stack trace).
 """
@@ -8,11 +13,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kkni_rdf import __version__
 from kkni_rdf.namespaces import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from kkni_rdf.validation.findings import Report
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -26,6 +36,15 @@ class UsageError(Exception):
 Handler = Callable[[argparse.Namespace], int]
 
 
+@contextmanager
+def usage_errors(*errors: type[Exception], prefix: str = "") -> Iterator[None]:
+    """Turn the given errors (the user's input is at fault) into ``UsageError``, its message after ``prefix``."""
+    try:
+        yield
+    except errors as exc:
+        raise UsageError(f"{prefix}{exc}") from None
+
+
 # --------------------------------------------------------------------------- build
 
 
@@ -34,7 +53,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kkni_rdf.graph.build import build_many
     from kkni_rdf.ontology_docs import write_ontology_html
     from kkni_rdf.resources import decree_sources, resource, resource_root, translations_file
-    from kkni_rdf.validation.engine import InputError, write_findings
+    from kkni_rdf.validation.reader import InputError
+    from kkni_rdf.validation.reports import write_findings
 
     sources = [Path(s) for s in args.sources] or decree_sources()
     out_dir = Path(args.out) if args.out else resource("data")
@@ -42,19 +62,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     for source in sources:
         if not source.is_file():
             raise UsageError(f"no such decree text: {source}")
-    try:
+    with usage_errors(DecreeParseError, prefix="cannot read the decree: "):
         built = build_many(sources, out_dir, args.base, translations, jobs=args.jobs)
-    except DecreeParseError as exc:
-        raise UsageError(f"cannot read the decree: {exc}") from None
     for b in built:
         print(f"{b.path}: {b.triples} triples; {b.qualifications} qualifications, {b.unit_rows} unit rows, {b.prerequisites} prerequisites")
         if b.missing_translations:
             print(f"  note: {b.missing_translations} resources have no English label in {translations.name}", file=sys.stderr)
         if args.findings:
-            try:
+            with usage_errors(InputError):
                 path, report = write_findings(b.slug, out_dir)
-            except InputError as exc:
-                raise UsageError(str(exc)) from None
             counts = ", ".join(f"{n} {sev}s" for sev, n in report.counts().items())
             print(f"{path}: the validation report ({counts})")
     if args.docs:
@@ -66,52 +82,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- query
 
 
-def read_query_text(args: argparse.Namespace) -> str:
-    if args.query_text is not None:
-        if args.file:
-            raise UsageError("give a query file or --query, not both")
-        return str(args.query_text)
-    if not args.file:
-        raise UsageError("give a query file, '-' for standard input, or --query TEXT")
-    if args.file == "-":
-        return sys.stdin.read()
-    path = Path(args.file)
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder, not a query file")
-    if not path.is_file():
-        raise UsageError(f"no such query file: {path}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-
-
 def cmd_query(args: argparse.Namespace) -> int:
-    import re
-
     import pyoxigraph as ox
 
+    from kkni_rdf.namespaces import default_prefixes
+    from kkni_rdf.query_text import QueryInputError, check_not_empty, read_query_text
     from kkni_rdf.results import GRAPH_FORMAT_KEYS, TEXT_FORMATS, render
-    from kkni_rdf.store.embedded import KkniStore, default_prefixes
+    from kkni_rdf.store.embedded import KkniStore
     from kkni_rdf.store.guard import Refused
     from kkni_rdf.store.protocol import QueryError
 
-    text = read_query_text(args)
-    if not re.sub(r"#[^\n]*", "", text).strip():
-        raise UsageError("the query is empty (nothing but comments and white space)")
+    with usage_errors(QueryInputError):
+        text = check_not_empty(read_query_text(args.file, args.query_text))
     store = KkniStore.load_default(args.base)
-    try:
+    with usage_errors(Refused), usage_errors(QueryError, prefix="malformed query: "):
         result = store.query(text)  # the one guard (store.guard) first: depth, SERVICE, updates, FROM
-    except Refused as exc:
-        raise UsageError(str(exc)) from None
-    except QueryError as exc:
-        raise UsageError(f"malformed query: {exc}") from None
     graph = isinstance(result, ox.QueryTriples)
     fmt = args.format or ("turtle" if graph else "table")
     if graph != (fmt in GRAPH_FORMAT_KEYS):
         form, fits = ("CONSTRUCT or DESCRIBE", GRAPH_FORMAT_KEYS) if graph else ("SELECT or ASK", TEXT_FORMATS)
         raise UsageError(f"--format {fmt} cannot carry the results of a {form} query; use one of {', '.join(fits)}")
-    out = render(result, fmt, default_prefixes(args.base))
+    with usage_errors(QueryError, prefix="malformed query: "):
+        out = render(result, fmt, default_prefixes(args.base))
     sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return EXIT_OK
@@ -121,18 +113,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kkni_rdf.validation.engine import (
-        InputError,
-        findings_path,
-        load_data,
-        report_graph,
-        to_html,
-        to_json,
-        to_text,
-        validate_data,
-        validate_decree,
-        write_findings,
-    )
+    from kkni_rdf.validation.engine import validate_decree, validate_files
+    from kkni_rdf.validation.reader import InputError
+    from kkni_rdf.validation.reports import findings_path, report_graph, report_turtle, to_html, to_json, to_text, write_findings
 
     files = [Path(f) for f in args.files]
     if args.write_findings:
@@ -141,21 +124,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
         path, report = write_findings()
         print(f"{path}: {len(report.findings)} findings {report.counts()}")
         return EXIT_OK
-    try:
-        if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store (kkni_rdf/instore.py)
-            report = validate_store(args.store, files)
-        else:
-            report = validate_data(load_data(files)) if files else validate_decree()
-    except InputError as exc:
-        raise UsageError(str(exc)) from None
+    if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store
+        report = _validate_store(args.store, files)
+    else:
+        with usage_errors(InputError):
+            report = validate_files(files) if files else validate_decree()
     if args.format == "json":
         out = to_json(report, args.fail_on)
     elif args.format == "html":
         title = "KKNI validation: " + (", ".join(f.name for f in files) if files else "Kepmenaker 3/2021")
         out = to_html(report, args.fail_on, title)
     elif args.format == "turtle":
-        from kkni_rdf.validation.engine import report_turtle
-
         name = findings_path().stem if not files else files[0].stem
         out = report_turtle(report_graph(report, name))
     else:
@@ -165,18 +144,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms(args.fail_on) else EXIT_NONCONFORMING
 
 
+def _validate_store(url: str, files: Sequence[Path]) -> Report:
+    """``kkni validate --store URL``: the SHACL-SPARQL checks, run by the store."""
+    from kkni_rdf.store.auth import CredentialsError
+    from kkni_rdf.store.protocol import QueryError
+    from kkni_rdf.store.remote import RemoteError
+    from kkni_rdf.validation.remote_store import validate_store
+
+    if files:
+        raise UsageError("give files or --store, not both (load files into the store with `kkni load`)")
+    with usage_errors(CredentialsError), usage_errors(RemoteError, QueryError, prefix=f"validating in {url}: "):
+        return validate_store(url)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from kkni_rdf.checks.candidate import CheckError, UserInput, default_catalogue, read_input, run_check
+    from kkni_rdf.checks.candidate import UserInput, read_input, run_check
+    from kkni_rdf.checks.catalogue import CheckError, default_catalogue
 
-    try:
-        if args.file and args.units:
-            raise CheckError("give unit codes or --file, not both")
+    if args.file and args.units:
+        raise UsageError("give unit codes or --file, not both")
+    with usage_errors(CheckError):
         inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
         result = run_check(default_catalogue(), args.qualification, inp, program=args.program)
-    except CheckError as exc:
-        raise UsageError(str(exc)) from None
     if args.format == "json":
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -192,19 +183,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1 or args.timeout <= 0 or args.max_results < 1:
         raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
-    if (
-        args.short_seconds <= 0
-        or args.read_timeout <= 0
-        or args.per_client < 1
-        or args.queue < 0
-        or args.worker_memory < 0
-        or args.spare_workers < 0
-    ):
-        raise UsageError(
-            "--short-seconds and --read-timeout must be positive, --per-client at least 1, --queue and --worker-memory not negative"
-        )
-    if args.long_queries is not None and args.long_queries < 1:
-        raise UsageError("--long-queries must be at least 1")
+    if args.short_seconds <= 0 or args.read_timeout <= 0 or args.per_client < 1:
+        raise UsageError("--short-seconds and --read-timeout must be positive and --per-client at least 1")
+    if args.queue < 0 or args.worker_memory < 0 or args.spare_workers < 0 or (args.long_queries is not None and args.long_queries < 1):
+        raise UsageError("--queue, --worker-memory and --spare-workers may not be negative, --long-queries at least 1")
     if not args.base.endswith(("/", "#")):
         raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
     config = EndpointConfig(
@@ -253,43 +235,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- load
 
 
-def store_auth(user: str | None) -> tuple[str, str] | None:
-    """``--user`` with the password from ``KKNI_STORE_PASSWORD`` (never on the command line)."""
-    import os
-
-    if not user:
-        return None
-    password = os.environ.get("KKNI_STORE_PASSWORD")
-    if password is None:
-        raise UsageError("--user needs the password in the environment variable KKNI_STORE_PASSWORD")
-    return (user, password)
-
-
-import typing  # noqa: E402  (only for the annotation below; the command imports lazily)
-
-if typing.TYPE_CHECKING:
-    from kkni_rdf.validation.engine import Report
-
-
-def validate_store(url: str, files: Sequence[Path] = ()) -> Report:
-    """``kkni validate --store URL``: the SHACL-SPARQL checks as queries to the store (its named graphs' merge)."""
-    import os
-
-    from kkni_rdf.store.protocol import QueryError
-    from kkni_rdf.store.remote import RemoteError, RemoteStore
-    from kkni_rdf.validation.in_store import validate_in_store
-
-    if files:
-        raise UsageError("give files or --store, not both (load files into the store with `kkni load`)")
-    try:
-        with RemoteStore(url, timeout=3600, auth=store_auth(os.environ.get("KKNI_STORE_USER"))) as store:
-            return validate_in_store(store)
-    except (RemoteError, QueryError) as exc:
-        raise UsageError(f"validating in {url}: {exc}") from None
-
-
 def cmd_load(args: argparse.Namespace) -> int:
+    from kkni_rdf.store.auth import CredentialsError, store_auth
     from kkni_rdf.store.embedded import GraphFile, default_graph_files
+    from kkni_rdf.store.protocol import graph_sizes
     from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url
 
     files = default_graph_files()
@@ -300,21 +249,15 @@ def cmd_load(args: argparse.Namespace) -> int:
         for f in files:
             if not f.path.is_file():
                 raise UsageError(f"no such file: {f.path}")
-    try:
+    with usage_errors(ValueError):
         gsp = args.graph_store or graph_store_url(args.into)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    store = RemoteStore(args.into, timeout=args.timeout, auth=store_auth(args.user), graph_store=gsp)
-    try:
+    with usage_errors(CredentialsError):
+        auth = store_auth(args.user)
+    with RemoteStore(args.into, timeout=args.timeout, auth=auth, graph_store=gsp) as store, usage_errors(RemoteError):
         loaded = store.load(files)
         print(f"loaded {len(loaded)} files into {len(set(g.graph for g in loaded))} named graphs through {gsp}")
-        rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-        for row in rows:  # type: ignore[union-attr]
-            print(f"  {row['g'].value}  {row['n'].value} triples")
-    except RemoteError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
+        for graph, triples in graph_sizes(store):
+            print(f"  {graph}  {triples} triples")
     return EXIT_OK
 
 
@@ -354,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
     p.set_defaults(handler=cmd_query)
 
-    # -- validate, check: the shapes (kkni_rdf/validate.py, kkni_rdf/check.py)
+    # -- validate, check: the shapes (kkni_rdf/validation/, kkni_rdf/checks/)
     p = sub.add_parser("validate", help="validate the decree, or RDF files, with the SHACL shapes")
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle (.ttl), N-Triples (.nt) or JSON-LD (.jsonld) (default: the decree)")
     p.add_argument("--format", default="text", choices=["text", "turtle", "json", "html"], help="report format (default text)")
@@ -376,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
     p.set_defaults(handler=cmd_check)
 
-    # -- serve: the endpoint (kkni_rdf/app.py)
+    # -- serve: the endpoint (kkni_rdf/endpoint/)
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, linked-data pages and query editor over HTTP")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -430,14 +373,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_serve)
 
-    # -- export: exports and interoperability (kkni_rdf/export.py)
+    # -- export: exports and interoperability (kkni_rdf/export/)
     p = sub.add_parser("export", help="export the graph as JSON-LD, CTDL, ELM, SKOS or CSV tables")
     p.add_argument("--to", required=True, choices=["jsonld", "ctdl", "elm", "skos", "csv"], help="the export format")
     p.add_argument("--out", metavar="DIR", help="write into this folder (default: standard output; required for csv)")
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
     p.set_defaults(handler=cmd_export)
 
-    # -- load: existing triple stores (kkni_rdf/remote.py)
+    # -- load: existing triple stores (kkni_rdf/store/remote.py)
     p = sub.add_parser(
         "load",
         help="load the graphs into a SPARQL 1.1 store (Graph Store Protocol)",

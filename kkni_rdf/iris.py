@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
-from kkni_rdf.namespaces import DEFAULT_BASE
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY, KKNI_SHAPES
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,28 @@ class Iris:
 def child(parent: URIRef, *parts: object) -> URIRef:
     """An IRI below ``parent``: ``child(q, "core", 3)`` is ``{q}/core/3``."""
     return URIRef("/".join([str(parent), *(str(p) for p in parts)]))
+
+
+def rebase(iri: str, base: str) -> str:
+    """A data IRI minted under the default base, moved to ``base``; the ontology's and the shapes' terms stay."""
+    if base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE) and not iri.startswith((KKNI_ONTOLOGY, KKNI_SHAPES)):
+        return base + iri[len(DEFAULT_BASE) :]
+    return iri
+
+
+def rebase_term(term: ox.NamedNode, base: str) -> ox.NamedNode:
+    """``rebase`` for an Oxigraph IRI."""
+    value = rebase(term.value, base)
+    return term if value == term.value else ox.NamedNode(value)
+
+
+def rebase_triple(triple: ox.Triple, base: str) -> ox.Triple:
+    """The triple with its subject's and object's data IRIs moved to ``base`` (``rebase``)."""
+    s, o = triple.subject, triple.object
+    if not isinstance(s, ox.NamedNode | ox.BlankNode) or not isinstance(o, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return triple  # RDF-star quoted triples are not rebased
+    return ox.Triple(
+        rebase_term(s, base) if isinstance(s, ox.NamedNode) else s,
+        triple.predicate,
+        rebase_term(o, base) if isinstance(o, ox.NamedNode) else o,
+    )

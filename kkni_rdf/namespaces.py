@@ -3,11 +3,19 @@
 The ontology's own terms live under a fixed namespace (``KKNI``); the shapes
 have theirs (``KSH``), apart from the ontology. Data IRIs are minted under a
 configurable base (``DEFAULT_BASE`` unless told otherwise); see ``kkni_rdf.iris``.
+
+The standard vocabularies (``RDF``, ``RDFS``, ``OWL``, ``XSD``, ``SKOS``, ``DCTERMS``, ``SH``) are
+rdflib's, imported from here like the rest. Prefixes reach three places, each through one
+function: an rdflib ``Graph`` (``bind_prefixes``), a query (``sparql_prologue``, or the store's
+``prefixes=`` option with ``default_prefixes``) and a written Turtle file (``select_prefixes``,
+for ``graph.turtle.sorted_turtle``).
 """
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from collections.abc import Iterable, Mapping
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 DEFAULT_BASE = "https://w3id.org/kkni/"
@@ -19,6 +27,8 @@ KKNI_ONTOLOGY = "https://w3id.org/kkni/ontology"
 #: SHACL shapes and rule ids, apart from the ontology's terms.
 KSH = Namespace("https://w3id.org/kkni/shapes#")
 KKNI_SHAPES = "https://w3id.org/kkni/shapes"
+#: The published JSON-LD context, version 1 (``data/context/kkni-v1.jsonld``).
+KKNI_CONTEXT = "https://w3id.org/kkni/context/v1.jsonld"
 
 # Vocabularies the ontology aligns with (never imported).
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -30,8 +40,30 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VANN = Namespace("http://purl.org/vocab/vann/")
-#: W3C entailment regimes (the service description names the one the endpoint uses).
+#: W3C's entailment regimes (``ENTAILMENT.Simple``) and format registry (``W3C_FORMATS.Turtle``),
+#: as the Service Description names them.
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+#: The licence of the graph's structure and our translations.
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+
+# Vocabularies the exports write (kkni_rdf.export): the European Learning Model's
+# application profiles and Credential Engine's CTDL and CTDL-ASN.
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+ROV = Namespace("http://www.w3.org/ns/regorg#")
+CEASN = Namespace("https://purl.org/ctdlasn/terms/")
+ASN = Namespace("http://purl.org/ASN/schema/core/")
+
+# EU controlled vocabularies the European Learning Model expects (the concept, then its scheme).
+EU_EQF = Namespace("http://data.europa.eu/snb/eqf/")
+EU_EQF_SCHEME = EU_EQF["25831c2"]
+EU_ISCEDF = Namespace("http://data.europa.eu/snb/isced-f/")
+EU_ISCEDF_SCHEME = EU_ISCEDF["25831c2"]
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_LANGUAGE_SCHEME = URIRef("http://publications.europa.eu/resource/authority/language")
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+EU_COUNTRY_SCHEME = URIRef("http://publications.europa.eu/resource/authority/country")
 
 #: Prefix bindings for every serialisation and every query the project writes.
 PREFIXES: dict[str, str] = {
@@ -67,20 +99,35 @@ def data_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     }
 
 
+def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Every prefix of the project: ``PREFIXES`` and the data prefixes under ``base``.
+
+    A query to the project's stores may use any of them without declaring it.
+    """
+    return {**PREFIXES, **data_prefixes(base)}
+
+
+def select_prefixes(names: Iterable[str], base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The named ones of ``default_prefixes(base)`` (``KeyError`` for a name the project does not bind)."""
+    every = default_prefixes(base)
+    return {name: every[name] for name in names}
+
+
 def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
     """Bind the project's prefixes on ``graph`` (replacing rdflib's defaults)."""
-    for prefix, iri in {**PREFIXES, **data_prefixes(base)}.items():
+    for prefix, iri in default_prefixes(base).items():
         graph.bind(prefix, iri, override=True, replace=True)
     return graph
 
 
-def sparql_prologue(base: str = DEFAULT_BASE) -> str:
-    """``PREFIX`` lines for every project prefix, for queries built in code."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {**PREFIXES, **data_prefixes(base)}.items())
+def sparql_prologue(base: str = DEFAULT_BASE, prefixes: Mapping[str, str] | None = None) -> str:
+    """``PREFIX`` lines, one per binding, in the order given: ``prefixes``, or every project prefix."""
+    bindings = default_prefixes(base) if prefixes is None else prefixes
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in bindings.items())
 
 
-# rdflib's own namespaces (RDF, RDFS, …) are exported from here too, so that every module takes its namespaces from this one.
 __all__ = [
+    "CC_BY",
     "CTDL",
     "DCTERMS",
     "DEFAULT_BASE",
@@ -89,6 +136,7 @@ __all__ = [
     "ENTAILMENT",
     "ESCO",
     "KKNI",
+    "KKNI_CONTEXT",
     "KKNI_ONTOLOGY",
     "KKNI_SHAPES",
     "KSH",
@@ -103,8 +151,11 @@ __all__ = [
     "SKOS",
     "VANN",
     "VOID",
+    "W3C_FORMATS",
     "XSD",
     "bind_prefixes",
     "data_prefixes",
+    "default_prefixes",
+    "select_prefixes",
     "sparql_prologue",
 ]

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF
 
-from kkni_rdf.namespaces import KKNI_ONTOLOGY, bind_prefixes
+from kkni_rdf.namespaces import KKNI_ONTOLOGY, OWL, RDF, bind_prefixes
 from kkni_rdf.resources import ontology_files
 
 
@@ -49,21 +48,29 @@ def _root_logger_kept() -> Iterator[None]:
         root.handlers[:] = handlers
 
 
+@cache
 def _ontpub() -> Any:
-    """pyLODE's ``OntPub`` class.
+    """pyLODE's ``OntPub`` class, imported on first use (pyLODE is slow to import, and only
+    ``kkni build`` and the endpoint's ``/ontology`` need it).
 
-    pyLODE 3.4.1's wheel reads its version from a ``pyproject.toml`` it does not ship
-    (``pylode/version.py``), so importing it fails with ``FileNotFoundError`` once installed.
-    If so, the version module is given the installed distribution's version instead.
+    pyLODE 3.4.1's ``pylode/version.py`` reads the version from ``../pyproject.toml``, a file its
+    wheel does not ship, so ``import pylode`` fails with ``FileNotFoundError`` once installed
+    (https://github.com/RDFLib/pyLODE/issues/260). Upstream fixed it after 3.4.1, but no later
+    release is available to us, and there is no cleaner way round it: the failure happens while
+    pyLODE's own ``__init__`` runs, before any of its API can be reached, and only ``sys.modules``
+    decides which module ``from .version import __version__`` gets. So only when that import
+    fails, ``pylode.version`` is registered as a module holding the installed distribution's
+    version (``importlib.metadata``), and the import is tried again. With a fixed pyLODE the first
+    import succeeds and nothing is patched.
     """
     with _root_logger_kept():
         try:
-            from pylode import OntPub
+            from pylode import OntPub  # noqa: PLC0415  (imported on first use, see above)
         except FileNotFoundError:
-            stub = types.ModuleType("pylode.version")
-            stub.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]
-            sys.modules["pylode.version"] = stub
-            from pylode import OntPub
+            version = types.ModuleType("pylode.version")
+            version.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]
+            sys.modules["pylode.version"] = version
+            from pylode import OntPub  # noqa: PLC0415
     return OntPub
 
 

@@ -66,8 +66,13 @@ def decree_sources() -> list[Path]:
     return sorted((resource("data") / "source").glob("*.txt"))
 
 
+def curated_file(name: str) -> Path:
+    """A curated input of the build: ``data/curated/{name}`` (our translations, the shared concept schemes)."""
+    return resource("data") / "curated" / name
+
+
 def translations_file() -> Path:
-    return resource("data") / "curated" / "translations-en.csv"
+    return curated_file("translations-en.csv")
 
 
 def query_files() -> list[Path]:

@@ -1,4 +1,4 @@
-"""Query results in the formats the command line offers.
+"""Query results in the formats the command line offers, and terms as people read them (``term_text``).
 
 The standard formats (SPARQL results in CSV, TSV, JSON and XML; Turtle, N-Triples, …) are
 written by Oxigraph's own serialisers; only the plain-text table for people is made here.
@@ -6,18 +6,30 @@ written by Oxigraph's own serialisers; only the plain-text table for people is m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, rdf_format, results_format
+from kkni_rdf.terms import to_ox
 
 TEXT_FORMATS = ("table", *(f.key for f in RESULT_FORMATS))
 GRAPH_FORMAT_KEYS = tuple(f.key for f in GRAPH_FORMATS)
 
 
-def term_text(term: object, prefixes: dict[str, str] | None = None) -> str:
-    """A term as a person reads it: prefixed names, plain literal values."""
+def term_text(term: object, prefixes: Mapping[str, str] | None = None) -> str:
+    """A term as a person reads it, in a table, a page or a message.
+
+    An IRI as a prefixed name where one of ``prefixes`` fits (its local part without ``/`` or
+    ``#``), else whole; a literal as its value (no quotes, language or datatype); a blank node as
+    ``_:id``; ``None`` (an unbound variable) as the empty string. Oxigraph's terms and rdflib's
+    alike: ``term_text(URIRef(x)) == term_text(NamedNode(x))``.
+    """
     if term is None:
         return ""
+    if isinstance(term, URIRef | BNode | Literal):
+        term = to_ox(term)
     if isinstance(term, ox.NamedNode):
         for prefix, iri in sorted((prefixes or {}).items(), key=lambda kv: -len(kv[1])):
             local = term.value[len(iri) :]
@@ -31,7 +43,7 @@ def term_text(term: object, prefixes: dict[str, str] | None = None) -> str:
     return str(term)
 
 
-def table(result: ox.QuerySolutions, prefixes: dict[str, str] | None = None) -> str:
+def table(result: ox.QuerySolutions, prefixes: Mapping[str, str] | None = None) -> str:
     """A plain-text table: a header, a rule, one line per solution, and a count."""
     names = [v.value for v in result.variables]
     rows = [[term_text(sol[name], prefixes) for name in names] for sol in result]

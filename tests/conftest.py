@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kkni_rdf.decree.parser import Decree, parse_decree_file
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.decree.parser import parse_decree_file
 from kkni_rdf.store.embedded import KkniStore
 from tests.helpers import ROOT
 

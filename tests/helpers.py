@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from kkni_rdf.cli import main
+
 #: The repository's top level (tests find files from here, never from the current directory).
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,8 +66,6 @@ def serving(
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """``kkni ARGV…`` in-process: its exit code, standard output and standard error."""
-    from kkni_rdf.cli import main
-
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err

@@ -1,6 +1,6 @@
 """Read a KKNI decree, as converted from its PDF, into plain typed records.
 
-The reader knows the annex format of the KKNI decrees (sections per qualification:
+The records are in ``decree.model``. The reader knows the annex format of the KKNI decrees (sections per qualification:
 Kodifikasi, Deskripsi, Sikap Kerja, Peran Kerja, Kemungkinan Jabatan, Aturan Pengemasan
 and the unit tables). It survives the conversion's noise (repeated table headers at page
 breaks, tabs or spaces between columns, ``<i>`` tags, ``- a.`` list items, hyphens left
@@ -14,33 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class UnitCode:
-    """A unit code such as ``N.78SPS02.019.2``, read into its parts."""
-
-    code: str
-    section: str  # KBLI section letter, "N"
-    division: str  # KBLI division, "78"
-    standard: str  # the standard's code, "SPS02"
-    number: str  # the unit number, "019"
-    version: int  # the unit's version, 2
-
-    @property
-    def family(self) -> str:
-        """The code without its version: ``N.78SPS02.019``."""
-        return f"{self.section}.{self.division}{self.standard}.{self.number}"
-
-    @property
-    def standard_id(self) -> str:
-        """The competency standard's id: ``N.78SPS02``."""
-        return f"{self.section}.{self.division}{self.standard}"
-
+from kkni_rdf.decree.model import (
+    ACT_TYPE_SLUGS,
+    DIKTUM_ORDINALS,
+    Decree,
+    Item,
+    LegalCitation,
+    PackagingRule,
+    Prerequisite,
+    Qualification,
+    UnitCode,
+    UnitRow,
+    WorkAttitude,
+)
+from kkni_rdf.schemes import work_attitude_aspects
 
 UNIT_CODE = r"[A-Z]\.\d{2}[A-Z]{3}\d{2}\.\d{3}\.\d+"
 _UNIT_CODE_PARTS = re.compile(r"^([A-Z])\.(\d{2})([A-Z]{3}\d{2})\.(\d{3})\.(\d+)$")
@@ -52,125 +41,6 @@ def parse_unit_code(code: str) -> UnitCode:
     if not m:
         raise ValueError(f"not a unit code: {code!r} (expected a form like N.78SPS02.019.2)")
     return UnitCode(code, m[1], m[2], m[3], m[4], int(m[5]))
-
-
-@dataclass(frozen=True)
-class Prerequisite:
-    code: UnitCode
-    position: int  # n-th code printed in the cell
-    line: int
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """One row of a qualification's unit table, as printed."""
-
-    role: str  # "core" | "elective"
-    position: int  # the printed row number
-    code: UnitCode
-    title: str  # as printed (markup stripped, whitespace collapsed)
-    prerequisites: tuple[Prerequisite, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class PackagingRule:
-    total: int
-    total_words: str
-    core: int
-    core_words: str
-    core_marker: str
-    elective: int
-    elective_words: str
-    elective_marker: str
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Item:
-    """A lettered list item (a., b., …) as printed."""
-
-    marker: str
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class WorkAttitude:
-    aspect: str  # slug of the canonical aspect, e.g. "penyelesaian-masalah"
-    printed_name: str  # as printed, e.g. "Penyelesaian masalah"
-    text: str
-    position: int
-    line: int
-
-
-@dataclass
-class Qualification:
-    letter: str  # annex section letter, "A" … "N"
-    level: int
-    group_name: str  # as printed in the section heading, title-cased: "Instruktur"
-    group_slug: str
-    subfield_name: str
-    subfield_slug: str
-    code: str  # codification code, "N78SPS02"
-    codification_text: str
-    description: str
-    work_attitudes: list[WorkAttitude]
-    general_attitudes: list[Item]
-    work_role: str
-    job_roles: list[Item]
-    job_role_notes: list[Item]
-    packaging: PackagingRule
-    rows: list[UnitRow]
-    line: int
-
-    @property
-    def short_id(self) -> str:
-        return f"{self.code}-{self.level}-{self.group_slug}"
-
-
-@dataclass(frozen=True)
-class LegalCitation:
-    act_type: str  # "Undang-Undang", "Peraturan Pemerintah", …
-    number: int
-    year: int
-    title: str
-    citation: str  # the whole item as printed
-    line: int
-
-    @property
-    def slug(self) -> str:
-        return f"{ACT_TYPE_SLUGS[self.act_type]}-{self.number}-{self.year}"
-
-
-@dataclass
-class Decree:
-    act_type: str  # "Keputusan Menteri Ketenagakerjaan"
-    number: int
-    year: int
-    title: str  # "Penetapan Jenjang Kualifikasi Nasional Indonesia Bidang …"
-    field_name: str  # "Pelatihan Kerja dan Sertifikasi"
-    considering: str
-    implements: str  # the provision it carries out, as cited in Menimbang
-    legal_bases: list[LegalCitation]
-    diktums: list[tuple[str, str, int]]  # (ordinal word, text, line)
-    revokes: LegalCitation | None
-    review_years: int
-    in_force_after_months: int
-    place: str
-    date_enacted: dt.date
-    signatory: str
-    qualifications: list[Qualification] = field(default_factory=list)
-    source_name: str = ""
-
-    @property
-    def slug(self) -> str:
-        return f"{ACT_TYPE_SLUGS[self.act_type]}-{self.number}-{self.year}"
-
-    @property
-    def date_in_force(self) -> dt.date:
-        return add_months(self.date_enacted, self.in_force_after_months)
 
 
 class DecreeParseError(ValueError):
@@ -186,14 +56,6 @@ class DecreeParseError(ValueError):
 
 # --------------------------------------------------------------------------- vocabulary
 
-ACT_TYPE_SLUGS = {
-    "Undang-Undang": "uu",
-    "Peraturan Pemerintah": "pp",
-    "Peraturan Presiden": "perpres",
-    "Peraturan Menteri Ketenagakerjaan": "permenaker",
-    "Keputusan Menteri Ketenagakerjaan": "kepmenaker",
-}
-
 MONTHS = {
     "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
     "agustus": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
@@ -203,20 +65,6 @@ NUMBER_WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11,
 }  # fmt: skip
-
-#: The eight aspects of Sikap Kerja, in the order the decree prints them.
-ASPECTS = {
-    "komunikasi": "Komunikasi",
-    "kerjasama": "Kerjasama",
-    "penyelesaian-masalah": "Penyelesaian Masalah",
-    "inisiatif-dan-kewirausahaan": "Inisiatif dan Kewirausahaan",
-    "perencanaan-dan-pengorganisasian": "Perencanaan dan Pengorganisasian",
-    "manajemen-diri": "Manajemen Diri",
-    "belajar": "Belajar",
-    "penggunaan-teknologi": "Penggunaan Teknologi",
-}
-
-DIKTUM_ORDINALS = ["KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN"]
 
 SECTIONS = ["Kodifikasi", "Deskripsi", "Sikap Kerja", "Peran Kerja", "Kemungkinan Jabatan", "Aturan Pengemasan"]
 
@@ -238,17 +86,6 @@ def number_from_words(words: str) -> int | None:
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    month0 = date.month - 1 + months
-    year, month = date.year + month0 // 12, month0 % 12 + 1
-    for day in range(date.day, 27, -1):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(date.day, 28))
 
 
 # --------------------------------------------------------------------------- text clean-up
@@ -336,7 +173,41 @@ def _find(lines: _Lines, pattern: str, start: int, what: str, end: int | None = 
 
 
 def _parse_preamble(lines: _Lines, end: int) -> Decree:
-    head = "\n".join(lines.lines[:end])
+    """The decree itself: everything before the annex (``end``)."""
+    number, year, title, field_name = _heading(lines, "\n".join(lines.lines[:end]))
+
+    considering_i = _find(lines, r"^\s*Menimbang\s*:", 0, "'Menimbang :'", end)
+    considering = clean(lines.lines[considering_i].split(":", 1)[1])
+    im = re.search(r"ketentuan (Pasal .+? Peraturan Presiden Nomor \d+ Tahun \d{4})", considering)
+
+    bases_i = _find(lines, r"^\s*Mengingat\s*:", considering_i, "'Mengingat :'", end)
+    decide_i = _find(lines, r"^\s*MEMUTUSKAN\s*:", bases_i, "'MEMUTUSKAN:'", end)
+    legal_bases = _legal_bases(lines, bases_i, decide_i)
+    sign_i = _find(lines, r"^\s*Ditetapkan di\s+", decide_i, "'Ditetapkan di …'", end)
+    diktums = _diktums(lines, decide_i, sign_i)
+    review_years, months, revokes = _diktum_provisions(lines, diktums, decide_i)
+    place, date_enacted = _enactment(lines, sign_i, end)
+    return Decree(
+        act_type="Keputusan Menteri Ketenagakerjaan",
+        number=number,
+        year=year,
+        title=title,
+        field_name=field_name,
+        considering=considering,
+        implements=im[1] if im else "",
+        legal_bases=legal_bases,
+        diktums=diktums,
+        revokes=revokes,
+        review_years=review_years,
+        in_force_after_months=months,
+        place=place,
+        date_enacted=date_enacted,
+        signatory=next((clean(raw) for raw in reversed(lines.lines) if raw.strip()), ""),
+    )
+
+
+def _heading(lines: _Lines, head: str) -> tuple[int, int, str, str]:
+    """The decree's number, year, title and field, from its heading ('… NOMOR n TAHUN yyyy TENTANG …')."""
     m = re.search(r"KEPUTUSAN MENTERI KETENAGAKERJAAN\s+REPUBLIK INDONESIA\s+NOMOR\s+(\d+)\s+TAHUN\s+(\d{4})", head)
     if not m:
         raise lines.error(1, "expected the decree's heading 'KEPUTUSAN MENTERI KETENAGAKERJAAN … NOMOR n TAHUN yyyy'")
@@ -348,15 +219,11 @@ def _parse_preamble(lines: _Lines, end: int) -> Decree:
     fm = re.search(r"Bidang (.+)$", title)
     if not fm:
         raise lines.error(1, f"the title {title!r} names no field ('Bidang …')")
-    field_name = fm[1]
+    return number, year, title, fm[1]
 
-    considering_i = _find(lines, r"^\s*Menimbang\s*:", 0, "'Menimbang :'", end)
-    considering = clean(lines.lines[considering_i].split(":", 1)[1])
-    im = re.search(r"ketentuan (Pasal .+? Peraturan Presiden Nomor \d+ Tahun \d{4})", considering)
-    implements = im[1] if im else ""
 
-    bases_i = _find(lines, r"^\s*Mengingat\s*:", considering_i, "'Mengingat :'", end)
-    decide_i = _find(lines, r"^\s*MEMUTUSKAN\s*:", bases_i, "'MEMUTUSKAN:'", end)
+def _legal_bases(lines: _Lines, bases_i: int, decide_i: int) -> list[LegalCitation]:
+    """The numbered acts under 'Mengingat :' (0-based ``bases_i``), up to 'MEMUTUSKAN:'."""
     legal_bases = []
     for no, raw in lines.numbered(bases_i, decide_i):
         text = clean(raw.split(":", 1)[1] if no == bases_i + 1 else raw)
@@ -366,14 +233,17 @@ def _parse_preamble(lines: _Lines, end: int) -> Decree:
         if not item:
             raise lines.error(no, f"expected a numbered legal basis ('1. Undang-Undang …'), found {text[:60]!r}")
         legal_bases.append(_citation(lines, no, item[1]))
+    return legal_bases
 
+
+_DIKTUM = re.compile(r"^\s*(?:-\s+)?(" + "|".join(DIKTUM_ORDINALS) + r")\s*:\s*(.*)$")
+
+
+def _diktums(lines: _Lines, decide_i: int, sign_i: int) -> list[tuple[str, str, int]]:
+    """(ordinal word, text, line) of each diktum after 'MEMUTUSKAN:', in order (KESATU, KEDUA, …)."""
     diktums: list[tuple[str, str, int]] = []
-    revokes = None
-    review_years = months = 0
-    diktum_rx = re.compile(r"^\s*(?:-\s+)?(" + "|".join(DIKTUM_ORDINALS) + r")\s*:\s*(.*)$")
-    sign_i = _find(lines, r"^\s*Ditetapkan di\s+", decide_i, "'Ditetapkan di …'", end)
     for no, raw in lines.numbered(decide_i, sign_i):
-        dm = diktum_rx.match(raw)
+        dm = _DIKTUM.match(raw)
         if dm:
             diktums.append((dm[1], clean(dm[2]), no))
         elif diktums and raw.strip():
@@ -383,49 +253,37 @@ def _parse_preamble(lines: _Lines, end: int) -> Decree:
             diktums[-1] = (ordinal, f"{text}\n{piece}", at)
     if [d[0] for d in diktums] != DIKTUM_ORDINALS[: len(diktums)] or not diktums:
         raise lines.error(decide_i + 1, f"expected the diktums KESATU, KEDUA, … in order, found {[d[0] for d in diktums]}")
+    return diktums
+
+
+def _diktum_provisions(lines: _Lines, diktums: list[tuple[str, str, int]], decide_i: int) -> tuple[int, int, LegalCitation | None]:
+    """What the diktums provide: the review interval in years, the months until the decree is in
+    force, and the act it revokes."""
+    revokes = None
+    review_years = months = 0
     for _ordinal, text, no in diktums:
         rv = re.search(r"dikaji ulang setiap (\d+) \((\w+)\) tahun", text)
         if rv:
             review_years = int(rv[1])
-        fm2 = re.search(r"mulai berlaku setelah (\d+) \((\w+)\) bulan", text)
-        if fm2:
-            months = int(fm2[1])
+        fm = re.search(r"mulai berlaku setelah (\d+) \((\w+)\) bulan", text)
+        if fm:
+            months = int(fm[1])
         rk = re.search(r"Pada saat .*?mulai berlaku, (.+?), dicabut", text)
         if rk:
             revokes = _citation(lines, no, rk[1])
     if not months:
         raise lines.error(decide_i + 1, "no diktum says when the decree comes into force ('mulai berlaku setelah n (…) bulan')")
+    return review_years, months, revokes
 
+
+def _enactment(lines: _Lines, sign_i: int, end: int) -> tuple[str, dt.date]:
+    """Where and when the decree was enacted: 'Ditetapkan di …' (0-based ``sign_i``) and 'pada tanggal …'."""
     place_m = re.match(r"^\s*Ditetapkan di\s+(.+?)\s*$", lines.lines[sign_i])
-    place = place_m[1] if place_m else ""
     date_line = lines.lines[sign_i + 1] if sign_i + 1 < end else ""
-    dm2 = re.match(r"^\s*pada tanggal\s+(\d{1,2})\s+(\w+)\s+(\d{4})\s*$", date_line)
-    if not dm2 or dm2[2].lower() not in MONTHS:
+    dm = re.match(r"^\s*pada tanggal\s+(\d{1,2})\s+(\w+)\s+(\d{4})\s*$", date_line)
+    if not dm or dm[2].lower() not in MONTHS:
         raise lines.error(sign_i + 2, f"expected the date of enactment ('pada tanggal 20 Januari 2021'), found {date_line.strip()!r}")
-    date_enacted = dt.date(int(dm2[3]), MONTHS[dm2[2].lower()], int(dm2[1]))
-
-    signatory = ""
-    for raw in reversed(lines.lines):
-        if raw.strip():
-            signatory = clean(raw)
-            break
-    return Decree(
-        act_type="Keputusan Menteri Ketenagakerjaan",
-        number=number,
-        year=year,
-        title=title,
-        field_name=field_name,
-        considering=considering,
-        implements=implements,
-        legal_bases=legal_bases,
-        diktums=diktums,
-        revokes=revokes,
-        review_years=review_years,
-        in_force_after_months=months,
-        place=place,
-        date_enacted=date_enacted,
-        signatory=signatory,
-    )
+    return (place_m[1] if place_m else ""), dt.date(int(dm[3]), MONTHS[dm[2].lower()], int(dm[1]))
 
 
 def _citation(lines: _Lines, no: int, text: str) -> LegalCitation:
@@ -446,14 +304,35 @@ def _title_case(text: str) -> str:
 
 
 def _parse_annex(lines: _Lines, start: int) -> list[Qualification]:
+    """The qualification sections of the annex (which starts at the 0-based line ``start``)."""
     end = len(lines.lines)
     for i in range(start + 1, end):
         if _END_OF_ANNEX.match(lines.lines[i]) and i > start + 10:
             end = i
             break
-    heads: list[tuple[int, re.Match[str]]] = []
+    heads = _qualification_heads(lines, start, end)
+    quals = []
+    for n, (i, qm, (sub_name, sub_group)) in enumerate(heads):
+        stop = heads[n + 1][0] if n + 1 < len(heads) else end
+        # a subfield heading just before the next qualification belongs to that one
+        for j in range(stop - 1, i, -1):
+            if _SUBFIELD.match(lines.lines[j].strip()):
+                stop = j
+                break
+        group_name = _title_case(qm[3])
+        if group_name.lower() != _title_case(sub_group).lower():
+            raise lines.error(i + 1, f"the group {qm[3]!r} differs from the subfield heading's group {sub_group!r}")
+        quals.append(_parse_qualification(lines, i, stop, qm, _title_case(sub_name)))
+    letters = [q.letter for q in quals]
+    if len(set(letters)) != len(letters):
+        raise lines.error(start + 1, f"section letters repeat: {letters}")
+    return quals
+
+
+def _qualification_heads(lines: _Lines, start: int, end: int) -> list[tuple[int, re.Match[str], tuple[str, str]]]:
+    """Each qualification section's heading (0-based line, match) with the (subfield, group) heading above it."""
+    heads: list[tuple[int, re.Match[str], tuple[str, str]]] = []
     subfield: tuple[str, str] | None = None
-    subfields: dict[int, tuple[str, str]] = {}
     for i in range(start, end):
         raw = lines.lines[i].strip()
         sm = _SUBFIELD.match(raw)
@@ -464,25 +343,8 @@ def _parse_annex(lines: _Lines, start: int) -> list[Qualification]:
         if qm:
             if subfield is None:
                 raise lines.error(i + 1, "a qualification section before any 'SUBBIDANG … KELOMPOK …' heading")
-            heads.append((i, qm))
-            subfields[i] = subfield
-    quals = []
-    for n, (i, qm) in enumerate(heads):
-        stop = heads[n + 1][0] if n + 1 < len(heads) else end
-        # a subfield heading just before the next qualification belongs to that one
-        for j in range(stop - 1, i, -1):
-            if _SUBFIELD.match(lines.lines[j].strip()):
-                stop = j
-                break
-        sub_name, sub_group = subfields[i]
-        group_name = _title_case(qm[3])
-        if group_name.lower() != _title_case(sub_group).lower():
-            raise lines.error(i + 1, f"the group {qm[3]!r} differs from the subfield heading's group {sub_group!r}")
-        quals.append(_parse_qualification(lines, i, stop, qm, _title_case(sub_name)))
-    letters = [q.letter for q in quals]
-    if len(set(letters)) != len(letters):
-        raise lines.error(start + 1, f"section letters repeat: {letters}")
-    return quals
+            heads.append((i, qm, subfield))
+    return heads
 
 
 def _paragraphs(lines: _Lines, start: int, end: int) -> list[tuple[int, str]]:
@@ -574,7 +436,7 @@ def _item_text(raw: str) -> str:
 def _aspect_of(text: str) -> str | None:
     name = clean(text).rstrip(":").strip()
     slug = slugify(name)
-    return slug if slug in ASPECTS else None
+    return slug if slug in work_attitude_aspects() else None
 
 
 def _parse_attitudes(lines: _Lines, start: int, end: int) -> tuple[list[WorkAttitude], list[Item]]:
@@ -596,8 +458,9 @@ def _parse_attitudes(lines: _Lines, start: int, end: int) -> tuple[list[WorkAtti
         else:
             raise lines.error(no, f"expected a work-attitude aspect ('a. Komunikasi'), found {raw.strip()[:60]!r}")
     slugs = [a[0] for a in aspects]
-    if slugs != list(ASPECTS):
-        missing = [ASPECTS[s] for s in ASPECTS if s not in slugs]
+    expected = work_attitude_aspects()
+    if slugs != list(expected):
+        missing = [name for slug, name in expected.items() if slug not in slugs]
         raise lines.error(
             start, f"'Sikap Kerja' should print the eight aspects in order; found {slugs}" + (f", missing {missing}" if missing else "")
         )
@@ -681,6 +544,7 @@ def _parse_packaging(lines: _Lines, start: int, end: int) -> tuple[PackagingRule
 
 
 def _parse_table(lines: _Lines, paras: list[tuple[int, str]]) -> list[UnitRow]:
+    """The unit table: its core rows, then its elective rows, each numbered from 1."""
     rows: list[UnitRow] = []
     role: str | None = None
     expected = {"core": 1, "elective": 1}
@@ -694,30 +558,35 @@ def _parse_table(lines: _Lines, paras: list[tuple[int, str]]) -> list[UnitRow]:
                 raise lines.error(no, f"'KOMPETENSI {rh[1]}' out of order (core units first, then elective)")
             role = new
             continue
-        rm = _ROW.match(raw)
-        if not rm:
-            raise lines.error(no, f"expected a unit row ('1. N.78SPS02.011.1  Title  Prerequisites'), found {raw.strip()[:70]!r}")
-        if role is None:
-            raise lines.error(no, "a unit row before 'KOMPETENSI INTI'")
-        position = int(rm[1])
-        if position != expected[role]:
-            raise lines.error(no, f"row {position} of the {role} units, expected row {expected[role]}: a row is missing or misnumbered")
-        expected[role] += 1
-        rest = rm[3]
-        pm = _PREREQ_TAIL.search(rest)
-        if not pm:
-            raise lines.error(
-                no, f"row {position} ({rm[2]}) has no prerequisite column: expected 'Tidak ada' or unit codes at the end of the row"
-            )
-        title = clean(rest[: pm.start()])
-        if not title:
-            raise lines.error(no, f"row {position} ({rm[2]}) has no title")
-        prereqs: tuple[Prerequisite, ...] = ()
-        if pm[1] != "Tidak ada":
-            prereqs = tuple(Prerequisite(parse_unit_code(c), k, no) for k, c in enumerate(pm[1].split(), 1))
-        rows.append(UnitRow(role, position, parse_unit_code(rm[2]), title, prereqs, no))
+        rows.append(_parse_row(lines, no, raw, role, expected))
     if expected["core"] == 1:
         raise lines.error(paras[0][0], "the unit table lists no core unit ('KOMPETENSI INTI')")
     if role != "elective":
         raise lines.error(paras[-1][0], "the unit table has no 'KOMPETENSI PILIHAN' part")
     return rows
+
+
+def _parse_row(lines: _Lines, no: int, raw: str, role: str | None, expected: dict[str, int]) -> UnitRow:
+    """One row of the unit table: number, code, title and the prerequisite column ('Tidak ada' or codes).
+    ``expected`` is the next row number of each role (counted on here)."""
+    rm = _ROW.match(raw)
+    if not rm:
+        raise lines.error(no, f"expected a unit row ('1. N.78SPS02.011.1  Title  Prerequisites'), found {raw.strip()[:70]!r}")
+    if role is None:
+        raise lines.error(no, "a unit row before 'KOMPETENSI INTI'")
+    position, rest = int(rm[1]), rm[3]
+    if position != expected[role]:
+        raise lines.error(no, f"row {position} of the {role} units, expected row {expected[role]}: a row is missing or misnumbered")
+    expected[role] += 1
+    pm = _PREREQ_TAIL.search(rest)
+    if not pm:
+        raise lines.error(
+            no, f"row {position} ({rm[2]}) has no prerequisite column: expected 'Tidak ada' or unit codes at the end of the row"
+        )
+    title = clean(rest[: pm.start()])
+    if not title:
+        raise lines.error(no, f"row {position} ({rm[2]}) has no title")
+    prereqs: tuple[Prerequisite, ...] = ()
+    if pm[1] != "Tidak ada":
+        prereqs = tuple(Prerequisite(parse_unit_code(c), k, no) for k, c in enumerate(pm[1].split(), 1))
+    return UnitRow(role, position, parse_unit_code(rm[2]), title, prereqs, no)

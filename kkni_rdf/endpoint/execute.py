@@ -74,7 +74,8 @@ def _solutions_in(body: bytes, key: str, at_most: int) -> int:
         outside_quotes = body.split(b'"')[::2]  # a quoted field may hold line breaks; "" inside it splits harmlessly
         return sum(part.count(b"\r\n") for part in outside_quotes) - 1
     solutions = ox.parse_query_results(body, format=results_format(key))
-    assert isinstance(solutions, ox.QuerySolutions)
+    if not isinstance(solutions, ox.QuerySolutions):  # a boolean answer has no rows to count
+        return 0
     return sum(1 for _ in islice(solutions, at_most + 1))
 
 

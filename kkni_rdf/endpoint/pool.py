@@ -172,12 +172,12 @@ class QueryPool:
             waiter.set_result(worker)
 
     def start(self) -> None:
-        failures: list[Exception] = []
+        failures: list[BaseException] = []
 
         def add(spare: bool) -> None:
             try:
                 worker = self._spawn()
-            except Exception as exc:
+            except (RuntimeError, OSError) as exc:
                 failures.append(exc)
                 return
             if spare:
@@ -268,7 +268,7 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         policy = self.policy
         deadline = loop.time() + policy.timeout
-        waiter: asyncio.Future[_Worker] | None = None
+        waiter: asyncio.Future[_Worker] = loop.create_future()  # used if no worker is idle
         with self._lock:
             until = self._penalty.get(client, 0.0)
             if until > loop.time():  # told to come back later (its query was stopped), and came back early
@@ -281,11 +281,9 @@ class QueryPool:
             log.debug("admitted %s (idle %d)", client, len(self._idle))
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                waiter = loop.create_future()
                 self._waiters.append(_Waiter(waiter, client, next(self._arrivals)))
         try:
             if worker is None:
-                assert waiter is not None
                 try:
                     worker = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
                 except TimeoutError:
@@ -313,8 +311,7 @@ class QueryPool:
                 ticket.done = True
                 self._running.pop(worker, None)
                 self._used[ticket.client] = self._used.get(ticket.client, 0.0) + loop.time() - started
-        if how == "answer":
-            assert got is not None
+        if how == "answer" and got is not None:
             if isinstance(got, _Retire) or ticket.stopped is not None:  # out of memory, or killed just as it answered
                 self._replace(worker)
                 return got.outcome if isinstance(got, _Retire) else got

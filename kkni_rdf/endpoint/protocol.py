@@ -64,7 +64,7 @@ def _ranges(accept: str) -> list[tuple[str, float]]:
 def _match(media_type: str, ranges: list[tuple[str, float]]) -> tuple[int, float]:
     """(specificity, q) of the most specific range that matches ``media_type`` (RFC 9110 §12.5.1)."""
     best: tuple[int, float] = (-1, 0.0)
-    major = media_type.split("/")[0]
+    major = media_type.split("/", maxsplit=1)[0]
     for rng, q in ranges:
         if rng == media_type:
             spec = 2

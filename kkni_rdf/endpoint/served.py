@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kkni_rdf.store.embedded import KkniStore, default_prefixes
 from kkni_rdf.store.protocol import QueryableStore
+from kkni_rdf.store.remote import RemoteStore
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,6 @@ class ServedStore:
     def open(cls, source: StoreSource) -> ServedStore:
         store: QueryableStore
         if source.store_url:
-            from kkni_rdf.store.remote import RemoteStore
-
             store = RemoteStore(source.store_url, timeout=source.timeout, base=source.base)
         else:
             store = KkniStore.load_default(source.base)

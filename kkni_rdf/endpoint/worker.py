@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import resource
 import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -47,8 +48,6 @@ def _address_space() -> int:
 
 def limit_memory(allowance: int) -> int:
     """Limit this process's address space to what it takes now plus ``allowance``; the limit (0: none)."""
-    import resource
-
     used = _address_space()
     if allowance <= 0 or not used:
         return 0

@@ -4,33 +4,38 @@ The graph says what the decree prints: where the decree is inconsistent, the gra
 what it says (the shapes report it). Our English labels come from a curated file
 (``data/curated/translations-en.csv``) and are marked as unofficial translations.
 
-The builder emits Oxigraph terms directly and Oxigraph's Turtle serialiser writes them,
-sorted (subject, then ``rdf:type`` first and the other predicates, then object), so that the
+The levels and the work-attitude aspects every decree's graph carries are curated Turtle
+(``data/curated/``, read by ``kkni_rdf.schemes``), copied in under the build's base.
+
+The builder adds plain strings to a ``graph.turtle.TripleSet`` and ``graph.turtle.sorted_turtle``
+writes them (subject, then ``rdf:type`` first and the other predicates, then object), so that the
 same decree gives the same bytes and a national set of decrees builds in seconds. An rdflib
 ``Graph`` of the result is made only when asked for (``BuildResult.graph``).
 """
 
 from __future__ import annotations
 
-import csv
 import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
 
 from kkni_rdf import __version__
-from kkni_rdf.decree.parser import ASPECTS, DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode, parse_decree_file
+from kkni_rdf.decree.model import DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode
+from kkni_rdf.decree.parser import parse_decree_file
+from kkni_rdf.graph.translations import Translations
+from kkni_rdf.graph.turtle import SortedTriples, TripleSet, sorted_turtle
 from kkni_rdf.iris import Iris
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, PREFIXES, PROV, VOID, bind_prefixes, data_prefixes
-from kkni_rdf.terms import to_ox, to_rdflib
+from kkni_rdf.namespaces import CC_BY, DCTERMS, DEFAULT_BASE, KKNI, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, bind_prefixes, select_prefixes
+from kkni_rdf.schemes import SCHEMES, concepts, scheme_triples
+from kkni_rdf.terms import to_rdflib
 
 ID = "id"
 EN = "en"
@@ -46,36 +51,13 @@ LICENCE_NOTE = Literal(
     "The graph's structure and English labels by kkni-rdf are released under CC BY 4.0.",
     lang=EN,
 )
-CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
-
-#: Translation kinds in the curated file, and what each key names.
-TRANSLATION_KINDS = ("field", "subfield", "group", "qualification", "unit", "job-role", "aspect", "level")
-
-
-@dataclass
-class Translations:
-    """Our English labels, by (kind, key)."""
-
-    labels: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> Translations:
-        labels = {}
-        with path.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                if row["english"].strip():
-                    labels[(row["kind"], row["key"])] = row["english"].strip()
-        return cls(labels)
-
-    def get(self, kind: str, key: str) -> str | None:
-        return self.labels.get((kind, key))
 
 
 @dataclass
 class BuildResult:
     """A decree's triples (sorted, without duplicates), the decree, and the labels we lack."""
 
-    triples: list[ox.Triple]
+    triples: SortedTriples
     decree: Decree
     missing_translations: list[tuple[str, str]]
     base: str = DEFAULT_BASE
@@ -93,88 +75,17 @@ class BuildResult:
         return g
 
 
-class _SortedTriples(list[ox.Triple]):
-    """Triples already without duplicates and sorted by ``_Triples``."""
+class _Vocabulary(Protocol):
+    """An rdflib ``Namespace`` or ``DefinedNamespace``: its terms by name."""
 
-
-_RDF_TYPE = str(RDF.type)
-_XSD_INTEGER = str(XSD.integer)
-
-
-class _Triples:
-    """Triples without duplicates, each under a key that sorts them the way the file shows them.
-
-    Keys are plain strings, compared in C: the subject (blank nodes last), the predicate
-    (``rdf:type`` first), then the object (IRIs, blank nodes, then literals by value).
-    """
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, tuple[str, ox.NamedNode]] = {}
-        self.items: dict[tuple[str, str, str], ox.Triple] = {}
-
-    def node(self, iri: str) -> tuple[str, ox.NamedNode]:
-        """The IRI as a plain ``str`` (rdflib's ``URIRef`` neither equals nor sorts like one) and its node."""
-        entry = self.nodes.get(iri)
-        if entry is None:
-            plain = str.__str__(iri)
-            entry = self.nodes[iri] = (plain, ox.NamedNode(plain))
-        return entry
-
-    def _key(self, s: str | ox.BlankNode, p: str) -> tuple[str, ox.NamedNode | ox.BlankNode, str, ox.NamedNode]:
-        pkey, pnode = self.node(p)
-        if isinstance(s, ox.BlankNode):
-            return "\uffff" + s.value, s, pkey, pnode
-        skey, snode = self.node(s)
-        return skey, snode, ("" if pkey == _RDF_TYPE else pkey), pnode
-
-    def iri(self, s: str | ox.BlankNode, p: str, o: str | ox.BlankNode) -> None:
-        skey, sterm, pkey, pnode = self._key(s, p)
-        oterm: ox.NamedNode | ox.BlankNode
-        if isinstance(o, ox.BlankNode):
-            okey, oterm = "1" + o.value, o
-        else:
-            iri, oterm = self.node(o)
-            okey = "0" + iri
-        key = (skey, pkey, okey)
-        if key not in self.items:
-            self.items[key] = ox.Triple(sterm, pnode, oterm)
-
-    def literal(self, s: str | ox.BlankNode, p: str, value: str, lang: str | None = None, datatype: str | None = None) -> None:
-        skey, sterm, pkey, pnode = self._key(s, p)
-        okey = f"2{value}\x00@{lang}" if lang else f"2{value}\x00^{datatype or ''}"
-        key = (skey, pkey, okey)
-        if key not in self.items:
-            if lang:
-                lit = ox.Literal(value, language=lang)
-            elif datatype:
-                lit = ox.Literal(value, datatype=self.node(datatype)[1])
-            else:
-                lit = ox.Literal(value)
-            self.items[key] = ox.Triple(sterm, pnode, lit)
-
-    def add_term(self, s: object, p: object, o: object) -> None:
-        """Add a triple of rdflib or Oxigraph terms (the slow path, for graphs made elsewhere)."""
-        subject, obj = to_ox(s), to_ox(o)
-        sub: str | ox.BlankNode = subject if isinstance(subject, ox.BlankNode) else subject.value
-        pred = to_ox(p).value
-        if isinstance(obj, ox.Literal):
-            dt = obj.datatype.value
-            self.literal(sub, pred, obj.value, obj.language, None if obj.language or dt == str(XSD.string) else dt)
-        else:
-            self.iri(sub, pred, obj if isinstance(obj, ox.BlankNode) else obj.value)
-
-    def sorted(self) -> _SortedTriples:
-        return _SortedTriples(t for _, t in sorted(self.items.items(), key=lambda kv: kv[0]))
-
-    def __len__(self) -> int:
-        return len(self.items)
+    def __getitem__(self, name: str, /) -> str: ...
 
 
 class _Terms:
     """A namespace's terms as plain strings, made once (``_KKNI.decree``): rdflib's ``Namespace``
     makes a new ``URIRef`` on every attribute access, which is most of the cost of a big build."""
 
-    def __init__(self, namespace: Namespace | type[DefinedNamespace]) -> None:
+    def __init__(self, namespace: _Vocabulary) -> None:
         self._namespace = namespace
 
     def __getattr__(self, name: str) -> str:
@@ -186,6 +97,12 @@ class _Terms:
 _KKNI, _RDF, _RDFS, _SKOS, _DCTERMS, _OWL, _VOID, _PROV, _XSD = (
     _Terms(ns) for ns in (KKNI, RDF, RDFS, SKOS, DCTERMS, OWL, VOID, PROV, XSD)
 )
+_XSD_INTEGER = _XSD.integer
+
+
+def _ranked(counts: Counter[str], first_seen: dict[str, int]) -> list[str]:
+    """The titles, the most printed first (ties: the first printed first)."""
+    return sorted(counts, key=lambda t: (-counts[t], first_seen[t]))
 
 
 def _child(parent: str, *parts: object) -> str:
@@ -198,9 +115,11 @@ class _Builder:
         self.d = decree
         self.iris = iris
         self.tr = translations
-        self.t = _Triples()
+        self.t = TripleSet()
         self.missing: list[tuple[str, str]] = []
         self.decree_iri = iris.act(decree.slug)
+        self.field_slug = "-".join(decree.field_name.lower().split())
+        self.field_iri = iris.field(self.field_slug)
 
     # -- helpers
     def add(self, s: str | ox.BlankNode, p: str, o: str | ox.BlankNode | Literal) -> None:
@@ -231,35 +150,35 @@ class _Builder:
         self.add(s, _SKOS.editorialNote, UNOFFICIAL_NOTE_ID)
 
     # -- the parts
-    def build(self) -> _Triples:
+    def build(self) -> TripleSet:
         self.decree_metadata()
-        self.levels_and_aspects()
+        self.concept_schemes()
         units = self.units()
         for q in self.d.qualifications:
             self.qualification(q, units)
         self.dataset()
         return self.t
 
-    def act(self, cite: LegalCitation) -> str:
-        iri = self.iris.act(cite.slug)
+    def legal_act(self, iri: str, act_type: str, number: int, year: int, title: str) -> None:
+        """What every legal act has: its kind, number, year, title and its name as a label."""
         self.add(iri, _RDF.type, _KKNI.LegalAct)
-        self.string(iri, _KKNI.actType, cite.act_type)
-        self.integer(iri, _KKNI.actNumber, cite.number)
-        self.integer(iri, _KKNI.actYear, cite.year)
-        self.text(iri, _DCTERMS.title, cite.title)
-        self.text(iri, _RDFS.label, f"{cite.act_type} Nomor {cite.number} Tahun {cite.year}")
+        self.string(iri, _KKNI.actType, act_type)
+        self.integer(iri, _KKNI.actNumber, number)
+        self.integer(iri, _KKNI.actYear, year)
+        self.text(iri, _DCTERMS.title, title)
+        self.text(iri, _RDFS.label, f"{act_type} Nomor {number} Tahun {year}")
+
+    def act(self, cite: LegalCitation) -> str:
+        """An act the decree cites (a legal basis, the act it revokes)."""
+        iri = self.iris.act(cite.slug)
+        self.legal_act(iri, cite.act_type, cite.number, cite.year, cite.title)
         self.text(iri, _KKNI.citation, cite.citation)
         return iri
 
     def decree_metadata(self) -> None:
         d, s = self.d, self.decree_iri
         self.add(s, _RDF.type, _KKNI.Decree)
-        self.add(s, _RDF.type, _KKNI.LegalAct)
-        self.string(s, _KKNI.actType, d.act_type)
-        self.integer(s, _KKNI.actNumber, d.number)
-        self.integer(s, _KKNI.actYear, d.year)
-        self.text(s, _DCTERMS.title, d.title)
-        self.text(s, _RDFS.label, f"{d.act_type} Nomor {d.number} Tahun {d.year}")
+        self.legal_act(s, d.act_type, d.number, d.year, d.title)
         self.text(s, _RDFS.label, f"Decree of the Minister of Manpower No. {d.number} of {d.year}", EN)
         self.typed(s, _KKNI.dateEnacted, d.date_enacted.isoformat(), _XSD.date)
         self.typed(s, _KKNI.dateInForce, d.date_in_force.isoformat(), _XSD.date)
@@ -272,6 +191,13 @@ class _Builder:
             self.text(s, _KKNI.implements, d.implements)
         if d.revokes:
             self.add(s, _KKNI.revokes, self.act(d.revokes))
+        self.legal_bases()
+        self.diktums()
+        self.field()
+        self.string(s, _KKNI.sourceDocument, d.source_name)
+
+    def legal_bases(self) -> None:
+        d, s = self.d, self.decree_iri
         bases = [self.act(b) for b in d.legal_bases]
         for b in bases:
             self.add(s, _KKNI.legalBasis, b)
@@ -282,6 +208,9 @@ class _Builder:
                 self.add(cell, _RDF.first, b)
                 self.add(cell, _RDF.rest, cells[n + 1] if n + 1 < len(cells) else _RDF.nil)
             self.add(s, _KKNI.legalBasisList, cells[0])
+
+    def diktums(self) -> None:
+        d, s = self.d, self.decree_iri
         for word, text, line in d.diktums:
             dk = self.iris.diktum(d.slug, word)
             self.add(s, _KKNI.hasDiktum, dk)
@@ -290,108 +219,93 @@ class _Builder:
             self.text(dk, _RDFS.label, f"Diktum {word}")
             self.text(dk, _KKNI.text, text)
             self.integer(dk, _KKNI.sourceLine, line)
-        field_slug = "-".join(d.field_name.lower().split())
-        f = self.iris.field(field_slug)
-        self.add(s, _KKNI.field, f)
-        self.add(f, _RDF.type, _KKNI.Field)
-        self.text(f, _RDFS.label, f"Bidang {d.field_name}")
-        self.english(f, "field", field_slug)
-        self.string(s, _KKNI.sourceDocument, d.source_name)
 
-    def levels_and_aspects(self) -> None:
-        scheme = self.iris.level_scheme()
-        self.add(scheme, _RDF.type, _SKOS.ConceptScheme)
-        self.text(scheme, _RDFS.label, "Jenjang Kualifikasi KKNI")
-        self.text(scheme, _RDFS.label, "KKNI qualification levels", EN)
-        self.text(scheme, _SKOS.definition, "Sembilan jenjang Kerangka Kualifikasi Nasional Indonesia (Perpres 8/2012).")
-        self.text(
-            scheme,
-            _SKOS.definition,
-            "The nine levels of the Indonesian National Qualifications Framework (Presidential Regulation 8/2012).",
-            EN,
-        )
-        for n in range(1, 10):
-            lv = self.iris.level(n)
-            self.add(lv, _RDF.type, _KKNI.Level)
-            self.add(lv, _RDF.type, _SKOS.Concept)
-            self.add(lv, _SKOS.inScheme, scheme)
-            self.add(scheme, _SKOS.hasTopConcept, lv)
-            self.string(lv, _SKOS.notation, str(n))
-            self.integer(lv, _KKNI.levelNumber, n)
-            self.text(lv, _RDFS.label, f"Jenjang {n}")
-            self.english(lv, "level", str(n))
-        ascheme = self.iris.aspect_scheme()
-        self.add(ascheme, _RDF.type, _SKOS.ConceptScheme)
-        self.text(ascheme, _RDFS.label, "Aspek Sikap Kerja")
-        self.text(ascheme, _RDFS.label, "Work-attitude aspects", EN)
-        for pos, (slug, name) in enumerate(ASPECTS.items(), 1):
-            a = self.iris.aspect(slug)
-            self.add(a, _RDF.type, _KKNI.WorkAttitudeAspect)
-            self.add(a, _RDF.type, _SKOS.Concept)
-            self.add(a, _SKOS.inScheme, ascheme)
-            self.add(ascheme, _SKOS.hasTopConcept, a)
-            self.string(a, _SKOS.notation, str(pos))
-            self.text(a, _RDFS.label, name)
-            self.english(a, "aspect", slug)
+    def field(self) -> None:
+        f = self.field_iri
+        self.add(self.decree_iri, _KKNI.field, f)
+        self.add(f, _RDF.type, _KKNI.Field)
+        self.text(f, _RDFS.label, f"Bidang {self.d.field_name}")
+        self.english(f, "field", self.field_slug)
+
+    def concept_schemes(self) -> None:
+        """The levels and the work-attitude aspects (curated Turtle, ``kkni_rdf.schemes``), with our English labels."""
+        for scheme in SCHEMES:
+            for t in scheme_triples(scheme, self.iris.base):
+                self.t.add_term(t.subject, t.predicate, t.object)
+            for iri, key in concepts(scheme, self.iris.base):
+                self.english(iri, scheme.translation_kind, key)
 
     def units(self) -> dict[str, str]:
-        """Every unit the decree names (rows and prerequisites), with its printed titles."""
-        titles: dict[str, Counter[str]] = defaultdict(Counter)
+        """Every unit the decree names (rows and prerequisites), with its printed titles; the IRI of each, by code."""
+        codes, titles = self.printed_units()
+        iris: dict[str, str] = {}
+        families: dict[str, list[UnitCode]] = defaultdict(list)
+        for code, uc in sorted(codes.items()):
+            iris[code] = self.unit(uc, titles.get(code, []))
+            families[uc.family].append(uc)
+        for family, versions in families.items():
+            self.unit_family(family, [iris[v.code] for v in versions])
+        return iris
+
+    def printed_units(self) -> tuple[dict[str, UnitCode], dict[str, list[str]]]:
+        """The codes the decree prints (in rows and prerequisite cells), and each row unit's printed titles,
+        the most printed first (ties: the first printed first)."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
         first_seen: dict[str, dict[str, int]] = defaultdict(dict)
         codes: dict[str, UnitCode] = {}
-        order = 0
-        for q in self.d.qualifications:
-            for row in q.rows:
-                codes[row.code.code] = row.code
-                titles[row.code.code][row.title] += 1
-                first_seen[row.code.code].setdefault(row.title, order)
-                order += 1
-                for p in row.prerequisites:
-                    codes.setdefault(p.code.code, p.code)
-        families: dict[str, list[UnitCode]] = defaultdict(list)
-        iris: dict[str, str] = {}
-        for code, uc in sorted(codes.items()):
-            u = self.iris.unit(code)
-            iris[code] = u
-            families[uc.family].append(uc)
-            self.add(u, _RDF.type, _KKNI.Unit)
-            self.string(u, _KKNI.code, code)
-            self.string(u, _KKNI.standardCode, uc.standard)
-            self.string(u, _KKNI.unitNumber, uc.number)
-            self.integer(u, _KKNI.unitVersion, uc.version)
-            self.add(u, _KKNI.mentionedIn, self.decree_iri)
-            sec, div, std = self.iris.kbli_section(uc.section), self.iris.kbli_division(uc.division), self.iris.standard(uc.standard_id)
-            self.add(u, _KKNI.kbliSection, sec)
-            self.add(u, _KKNI.kbliDivision, div)
-            self.add(u, _KKNI.standard, std)
-            self.add(sec, _RDF.type, _KKNI.KbliSection)
-            self.string(sec, _KKNI.code, uc.section)
-            self.text(sec, _RDFS.label, f"KBLI Kategori {uc.section}")
-            self.add(div, _RDF.type, _KKNI.KbliDivision)
-            self.string(div, _KKNI.code, uc.division)
-            self.text(div, _RDFS.label, f"KBLI Golongan Pokok {uc.division}")
-            self.add(std, _RDF.type, _KKNI.CompetencyStandard)
-            self.string(std, _KKNI.code, uc.standard_id)
-            self.text(std, _RDFS.label, f"SKKNI {uc.standard_id}")
-            if code in titles:
-                ranked = sorted(titles[code], key=lambda t: (-titles[code][t], first_seen[code][t]))
-                self.text(u, _RDFS.label, ranked[0])
-                for alt in ranked[1:]:
-                    self.text(u, _SKOS.altLabel, alt)
-                self.english(u, "unit", code)
-        for fam, versions in families.items():
-            f = self.iris.unit(fam)
-            self.add(f, _RDF.type, _KKNI.UnitFamily)
-            self.string(f, _KKNI.code, fam)
-            self.text(f, _RDFS.label, f"Unit kompetensi {fam} (semua versi)")
-            self.text(f, _RDFS.label, f"Unit of competency {fam} (all versions)", EN)
-            for v in versions:
-                self.add(iris[v.code], _KKNI.versionOf, f)
-                self.add(f, _KKNI.hasVersion, iris[v.code])
-                for w in versions:
-                    if w != v:
-                        self.add(iris[v.code], _KKNI.otherVersion, iris[w.code])
-        return iris
+        rows = [row for q in self.d.qualifications for row in q.rows]
+        for order, row in enumerate(rows):
+            codes[row.code.code] = row.code
+            counts[row.code.code][row.title] += 1
+            first_seen[row.code.code].setdefault(row.title, order)
+        for row in rows:
+            for p in row.prerequisites:
+                codes.setdefault(p.code.code, p.code)
+        return codes, {code: _ranked(c, first_seen[code]) for code, c in counts.items()}
+
+    def unit(self, uc: UnitCode, titles: list[str]) -> str:
+        """A unit (one version), its KBLI section and division and its standard; a unit known only from
+        a prerequisite cell has no title."""
+        u = self.iris.unit(uc.code)
+        self.add(u, _RDF.type, _KKNI.Unit)
+        self.string(u, _KKNI.code, uc.code)
+        self.string(u, _KKNI.standardCode, uc.standard)
+        self.string(u, _KKNI.unitNumber, uc.number)
+        self.integer(u, _KKNI.unitVersion, uc.version)
+        self.add(u, _KKNI.mentionedIn, self.decree_iri)
+        sec, div, std = self.iris.kbli_section(uc.section), self.iris.kbli_division(uc.division), self.iris.standard(uc.standard_id)
+        self.add(u, _KKNI.kbliSection, sec)
+        self.add(u, _KKNI.kbliDivision, div)
+        self.add(u, _KKNI.standard, std)
+        self.add(sec, _RDF.type, _KKNI.KbliSection)
+        self.string(sec, _KKNI.code, uc.section)
+        self.text(sec, _RDFS.label, f"KBLI Kategori {uc.section}")
+        self.add(div, _RDF.type, _KKNI.KbliDivision)
+        self.string(div, _KKNI.code, uc.division)
+        self.text(div, _RDFS.label, f"KBLI Golongan Pokok {uc.division}")
+        self.add(std, _RDF.type, _KKNI.CompetencyStandard)
+        self.string(std, _KKNI.code, uc.standard_id)
+        self.text(std, _RDFS.label, f"SKKNI {uc.standard_id}")
+        if titles:
+            self.text(u, _RDFS.label, titles[0])
+            for alt in titles[1:]:
+                self.text(u, _SKOS.altLabel, alt)
+            self.english(u, "unit", uc.code)
+        return u
+
+    def unit_family(self, family: str, versions: list[str]) -> None:
+        """The unit across its versions, and the versions linked to it and to each other."""
+        f = self.iris.unit(family)
+        self.add(f, _RDF.type, _KKNI.UnitFamily)
+        self.string(f, _KKNI.code, family)
+        self.text(f, _RDFS.label, f"Unit kompetensi {family} (semua versi)")
+        self.text(f, _RDFS.label, f"Unit of competency {family} (all versions)", EN)
+        for v in versions:
+            self.add(v, _KKNI.versionOf, f)
+            self.add(f, _KKNI.hasVersion, v)
+            for w in versions:
+                if w != v:
+                    self.add(v, _KKNI.otherVersion, w)
 
     def qualification(self, q: Qualification, units: dict[str, str]) -> None:
         s = self.iris.qualification(self.d.slug, q.short_id)
@@ -404,16 +318,15 @@ class _Builder:
         self.text(s, _RDFS.label, f"Jenjang Kualifikasi {q.level} Kelompok {q.group_name}")
         self.english(s, "qualification", q.short_id)
         group, subfield = self.iris.group(q.group_slug), self.iris.subfield(q.subfield_slug)
-        field_iri = self.iris.field("-".join(self.d.field_name.lower().split()))
         self.add(s, _KKNI.group, group)
         self.add(s, _KKNI.subfield, subfield)
-        self.add(s, _KKNI.field, field_iri)
+        self.add(s, _KKNI.field, self.field_iri)
         self.add(group, _RDF.type, _KKNI.Group)
         self.add(group, _KKNI.subfield, subfield)
         self.text(group, _RDFS.label, q.group_name)
         self.english(group, "group", q.group_slug)
         self.add(subfield, _RDF.type, _KKNI.Subfield)
-        self.add(subfield, _KKNI.field, field_iri)
+        self.add(subfield, _KKNI.field, self.field_iri)
         self.text(subfield, _RDFS.label, f"Subbidang {q.subfield_name}")
         self.english(subfield, "subfield", q.subfield_slug)
         self.string(s, _KKNI.codificationCode, q.code)
@@ -521,47 +434,13 @@ HEADER = """\
 # (kkni validate), never fixed here. English labels are unofficial translations.
 """
 
-#: The prefixes the data files use (Oxigraph writes the ones given; these are the ones that occur).
-TURTLE_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "void", "prov", "kkni")
-_SUBJECT_LINE = re.compile(rb"\n(?=[^\t\n@])")
-
-
-def _turtle_prefixes(base: str) -> dict[str, str]:
-    prefixes = {p: PREFIXES[p] for p in TURTLE_PREFIXES}
-    prefixes.update({p: iri for p, iri in data_prefixes(base).items() if p != "qual"})
-    return prefixes
+#: The prefixes a decree's file binds (Oxigraph writes every one given; these are the ones that occur).
+TURTLE_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "void", "prov", "kkni", "act", "unit", "group", "level")
 
 
 def serialize(graph: Graph | Iterable[ox.Triple], header: str = "", base: str = DEFAULT_BASE) -> str:
-    """Sorted, stable Turtle: the same graph gives the same bytes.
-
-    ``graph`` is an rdflib ``Graph`` or Oxigraph triples; they are sorted (subject, ``rdf:type``
-    first, predicate, object) and written by Oxigraph's Turtle serialiser, one block per subject.
-    """
-    return header + _turtle(_sorted_triples(graph), base).decode("utf-8")
-
-
-def _sorted_triples(graph: Graph | Iterable[ox.Triple]) -> list[ox.Triple]:
-    if isinstance(graph, _SortedTriples):
-        return graph
-    acc = _Triples()
-    for t in graph:
-        if isinstance(t, ox.Triple):
-            acc.add_term(t.subject, t.predicate, t.object)
-        else:
-            acc.add_term(*t)
-    return acc.sorted()
-
-
-def _turtle(triples: Sequence[ox.Triple], base: str) -> bytes:
-    prefixes = _turtle_prefixes(base)
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    # Oxigraph writes the prefix lines first, in its own order: sort them; then a blank line
-    # before each subject's block (a line that does not start with a tab), as people read Turtle.
-    lines = body.split(b"\n", len(prefixes))
-    head, rest = sorted(line for line in lines[: len(prefixes)] if line.startswith(b"@prefix")), lines[-1]
-    assert len(head) == len(prefixes), "Oxigraph wrote fewer prefix lines than given"
-    return b"\n".join(head) + b"\n\n" + _SUBJECT_LINE.sub(b"\n\n", rest)
+    """A decree's graph as its file holds it: ``graph.turtle.sorted_turtle`` with the data files' prefixes."""
+    return sorted_turtle(graph, select_prefixes(TURTLE_PREFIXES, base), header).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -587,11 +466,10 @@ def _header(decree: Decree, source: Path, base: str) -> str:
 def build_files(source: Path, out_dir: Path, base: str = DEFAULT_BASE, translations_path: Path | None = None) -> tuple[Path, BuildResult]:
     """Parse ``source`` and write ``out_dir/{decree}.ttl``; return the path and the result."""
     decree = parse_decree_file(source)
-    translations = Translations.load(translations_path) if translations_path and translations_path.exists() else Translations()
-    result = build_graph(decree, base, translations)
+    result = build_graph(decree, base, Translations.load_if_present(translations_path))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{decree.slug}.ttl"
-    data = _header(decree, source, base).encode("utf-8") + _turtle(result.triples, base)
+    data = sorted_turtle(result.triples, select_prefixes(TURTLE_PREFIXES, base), _header(decree, source, base))
     if not path.exists() or path.read_bytes() != data:
         path.write_bytes(data)
     return path, result

@@ -1,7 +1,9 @@
 """The embedded Oxigraph store: the ontology and the decrees' graphs, each in a named graph.
 
-Queries see the union of the named graphs as their default graph. Query errors are
-turned into ``QueryError`` with the line and column Oxigraph reports.
+``KkniStore`` is a ``store.protocol.QueryableStore``: queries see the union of the named graphs
+as their default graph and may use the project's prefixes undeclared; query errors are turned
+into ``QueryError`` with the line and column Oxigraph reports. Use ``store.protocol``'s
+``select``, ``ask`` and ``construct`` for a result of a known type.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kkni_rdf.iris import Iris
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY, KSH, PREFIXES, data_prefixes
+from kkni_rdf.iris import Iris, rebase_triple
+from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
 from kkni_rdf.store.guard import analyse, check_graphs
-from kkni_rdf.store.protocol import query_error
+from kkni_rdf.store.protocol import QueryResult, query_error
 
 ONTOLOGY_GRAPH = "ontology"
 SHAPES_GRAPH = "shapes"
@@ -43,23 +45,10 @@ def default_graph_files(base: str = DEFAULT_BASE) -> list[GraphFile]:
     return files
 
 
-def rebase_term(term: ox.NamedNode, base: str) -> ox.NamedNode:
-    """Move a data IRI minted under the default base to ``base`` (ontology/shape terms stay)."""
-    value = term.value
-    if value.startswith(DEFAULT_BASE) and not value.startswith((KKNI_ONTOLOGY, str(KSH).rstrip("#"))):
-        return ox.NamedNode(base + value[len(DEFAULT_BASE) :])
-    return term
-
-
 def _rebased(quads: Iterable[ox.Quad], base: str, graph: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
     for q in quads:
-        s, p, o = q.subject, q.predicate, q.object
-        yield ox.Quad(
-            rebase_term(s, base) if isinstance(s, ox.NamedNode) else s,
-            p,
-            rebase_term(o, base) if isinstance(o, ox.NamedNode) else o,
-            graph,
-        )
+        t = rebase_triple(q.triple, base)
+        yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
 class KkniStore:
@@ -111,7 +100,7 @@ class KkniStore:
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(self, text: str, **kwargs: object) -> QueryResult:
         """Run a query; without dataset options its default graph is the union of the named graphs.
         The guard (``store.guard``) refuses it first if it is too deep, uses SERVICE, is an update or
         names a graph in FROM that the store does not hold (``Refused``)."""
@@ -131,9 +120,6 @@ class KkniStore:
         )
 
 
-def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """Prefixes a query may use without declaring them."""
-    return {**PREFIXES, **data_prefixes(base)}
-
-
+# ``default_prefixes`` lives in ``kkni_rdf.namespaces``; it is re-exported here for the modules that
+# still import it from the store (the endpoint's, ``store.remote``), until they import it from there.
 __all__ = ["GraphFile", "KkniStore", "default_graph_files", "default_prefixes"]

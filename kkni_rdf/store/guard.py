@@ -146,65 +146,52 @@ class _Reading:
     base: str | None
 
 
+Token = tuple[str, str]  # (kind: "iri", "pname" or "word"; its text)
+
+
+def _prologue(tokens: list[Token]) -> tuple[str | None, tuple[tuple[str, str], ...], int]:
+    """The BASE and PREFIX declarations at the start, and where the query itself begins."""
+    base: str | None = None
+    prefixes: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].lower() in _PROLOGUE:
+        word = tokens[i][1].lower()
+        if word == "base" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
+            base, i = tokens[i + 1][1][1:-1], i + 2
+        elif word == "prefix" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
+            prefixes.append((tokens[i + 1][1].split(":", 1)[0], tokens[i + 2][1][1:-1]))
+            i += 3
+        else:  # VERSION "1.2", or a declaration the engine will call a syntax error
+            i += 1
+    return base, tuple(prefixes), i
+
+
+def _dataset(tokens: list[Token]) -> tuple[tuple[bool, str, str], ...]:
+    """(named, kind, token) of every ``FROM`` and ``FROM NAMED`` graph."""
+    found = []
+    for i, (kind, token) in enumerate(tokens):
+        if kind != "word" or token.lower() != "from":
+            continue
+        named = i + 1 < len(tokens) and tokens[i + 1][0] == "word" and tokens[i + 1][1].lower() == "named"
+        j = i + 2 if named else i + 1
+        if j < len(tokens) and tokens[j][0] in ("iri", "pname"):
+            found.append((named, tokens[j][0], tokens[j][1]))
+    return tuple(found)
+
+
 @lru_cache(maxsize=256)
 def _read(text: str) -> _Reading:
-    """One pass over the tokens (the depth is checked before, without recursion)."""
-    form: str | None = None
-    sparql12 = "<<" in text or "{|" in text
-    service = False
-    dataset: list[tuple[bool, str, str]] = []
-    prefixes: list[tuple[str, str]] = []
-    base: str | None = None
-    expect: str | None = None  # what the previous keyword needs next: "base", "prefix", "prefix-iri", "from", "from-named"
-    pending_prefix = ""
-    first = True  # the next keyword is the first after the prologue
-    update = False
-    for m in RDF_TOKENS.finditer(text):
-        kind = m.lastgroup
-        if kind in ("skip", "open", "close"):
-            continue
-        token = m.group()
-        if expect == "base" and kind == "iri":
-            base, expect = token[1:-1], None
-            continue
-        if expect == "prefix" and kind == "pname":
-            pending_prefix, expect = token[:-1] if token.endswith(":") else token, "prefix-iri"
-            continue
-        if expect == "prefix-iri" and kind == "iri":
-            prefixes.append((pending_prefix, token[1:-1]))
-            expect = None
-            continue
-        if expect in ("from", "from-named"):
-            if kind == "word" and token.lower() == "named" and expect == "from":
-                expect = "from-named"
-                continue
-            if kind in ("iri", "pname"):
-                dataset.append((expect == "from-named", kind, token))
-            expect = None
-            continue
-        expect = None
-        if kind != "word":
-            continue
-        word = token.lower()
-        if word == "service":
-            service = True
-        elif word == "from":
-            expect = "from"
-        elif word in _PROLOGUE:
-            expect = word if word != "version" else None
-            sparql12 = sparql12 or word == "version"
-            continue
-        elif word in _SPARQL_12:
-            sparql12 = True
-        if first:
-            first = False
-            if word in _FORMS:
-                form = word
-            elif word in _UPDATES:
-                update = True
+    """The query's names, IRIs and keywords, read once (its depth is checked before, without recursion)."""
+    tokens = [(m.lastgroup or "", m.group()) for m in RDF_TOKENS.finditer(text) if m.lastgroup in ("iri", "pname", "word")]
+    base, prefixes, start = _prologue(tokens)
+    words = {token.lower() for kind, token in tokens if kind == "word"}
+    first = tokens[start][1].lower() if start < len(tokens) and tokens[start][0] == "word" else ""
+    sparql12 = "<<" in text or "{|" in text or bool(words & _SPARQL_12)
+    service = "service" in words
     if not service and _ESCAPE.search(text):
         service = _read(_unescaped(text)).service  # \u escapes may spell the keyword: read it decoded too
-    return _Reading(None if sparql12 else form, service, update, tuple(dataset), tuple(prefixes), base)
+    form = first if first in _FORMS and not sparql12 else None
+    return _Reading(form, service, first in _UPDATES, _dataset(tokens), prefixes, base)
 
 
 def _resolve(kind: str, token: str, reading: _Reading, prefixes: Mapping[str, str]) -> str:

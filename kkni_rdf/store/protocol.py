@@ -1,14 +1,26 @@
-"""What every store offers the rest of the package: ``QueryableStore`` and ``QueryError``.
+"""What every store offers the rest of the package: ``QueryableStore``, the typed helpers, ``QueryError``.
 
 ``KkniStore`` (``store.embedded``, Oxigraph in process) and ``RemoteStore`` (``store.remote``, any
-SPARQL 1.1 server) both satisfy ``QueryableStore``; queries' syntax errors become ``QueryError``
-with the line and column the engine reports.
+SPARQL 1.1 server) both satisfy ``QueryableStore``: ``query(text, **dataset_options)`` answers
+with an Oxigraph result object, and the store's default graph is the union of its named graphs.
+Queries' syntax errors become ``QueryError`` with the line and column the engine reports.
+
+Callers that know the form of their query use the helpers, which work on any
+``QueryableStore`` and return the one type that form answers with::
+
+    for row in select(store, "SELECT ?q WHERE { ?q a kkni:Qualification }"):
+        ...
+    if ask(store, "ASK { ?s ?p ?o }"):
+        ...
+    triples = construct(store, "CONSTRUCT WHERE { ?s a kkni:Unit }")
+
+A query of another form than the helper's raises ``QueryError`` (it is the query's mistake).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -45,11 +57,53 @@ def query_error(exc: SyntaxError) -> QueryError:
     return QueryError(f"syntax error: {detail}", line, column)
 
 
+#: What a query answers with: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
 class QueryableStore(Protocol):
     """What the endpoint and the queries need of a store: ``KkniStore`` or ``remote.RemoteStore``."""
 
     base: str
 
-    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+    def query(self, text: str, **kwargs: object) -> QueryResult:
+        """Run ``text``; ``kwargs`` are Oxigraph's dataset options (``default_graph``, ``named_graphs``,
+        ``use_default_graph_as_union``). The project's prefixes may be used undeclared."""
+        ...
 
-    def graphs(self) -> list[str]: ...
+    def graphs(self) -> list[str]:
+        """The IRIs of the store's named graphs, sorted."""
+        ...
+
+
+def select(store: QueryableStore, text: str, **kwargs: object) -> ox.QuerySolutions:
+    """The solutions of a SELECT query (``QueryError`` if ``text`` is another form)."""
+    return _expect(store.query(text, **kwargs), ox.QuerySolutions, "a SELECT")
+
+
+def ask(store: QueryableStore, text: str, **kwargs: object) -> bool:
+    """The answer of an ASK query (``QueryError`` if ``text`` is another form)."""
+    return bool(_expect(store.query(text, **kwargs), ox.QueryBoolean, "an ASK"))
+
+
+def construct(store: QueryableStore, text: str, **kwargs: object) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT or DESCRIBE query (``QueryError`` if ``text`` is another form)."""
+    return _expect(store.query(text, **kwargs), ox.QueryTriples, "a CONSTRUCT or DESCRIBE")
+
+
+def graph_sizes(store: QueryableStore) -> list[tuple[str, int]]:
+    """(IRI, number of triples) of each of the store's non-empty named graphs, by IRI."""
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    return [(row["g"].value, int(row["n"].value)) for row in rows]
+
+
+_ANSWERS = {ox.QuerySolutions: "solutions (a SELECT query)", ox.QueryBoolean: "a boolean (an ASK query)", ox.QueryTriples: "triples"}
+
+
+_R = TypeVar("_R", ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples)
+
+
+def _expect(result: QueryResult, kind: type[_R], form: str) -> _R:
+    if not isinstance(result, kind):
+        raise QueryError(f"expected {form} query; this one answers with {_ANSWERS[type(result)]}")
+    return result

@@ -116,3 +116,12 @@ def test_build_reports_non_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[st
     bad.write_bytes("Keputusan Menteri \xe9".encode("latin-1"))
     code, _, err = run(capsys, "build", str(bad), "--out", str(tmp_path))
     assert code == 2 and "not UTF-8" in err
+
+
+def test_load_with_a_user_needs_the_password_in_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KKNI_STORE_PASSWORD", raising=False)
+    code, out, err = run(capsys, "load", "--into", "http://127.0.0.1:9/query", "--user", "kkni")
+    assert (code, out) == (2, "")
+    assert err == "kkni: error: --user needs the password in the environment variable KKNI_STORE_PASSWORD\n"

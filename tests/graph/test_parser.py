@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from kkni_rdf.decree.parser import Decree, DecreeParseError, clean, number_from_words, parse_decree, parse_unit_code
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.decree.parser import DecreeParseError, clean, number_from_words, parse_decree, parse_unit_code
 
 # Per annex section, as printed (checked by hand against data/source/kepmenaker-3-2021.txt):
 # (short id, level, group, units in all, core, elective, core rows, elective rows, job titles, prerequisites)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.guard import Refused
 from tests.endpoint.test_e2e import Listener
 from tests.helpers import run_cli
 
 
 def kkni(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "kkni_rdf", *argv], input=stdin, capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "kkni_rdf", *argv], input=stdin, capture_output=True, timeout=300, check=False)
 
 
 def assert_usage_error(done: subprocess.CompletedProcess[bytes], *words: str) -> str:
@@ -96,9 +98,6 @@ def test_query_cli_refuses_unknown_graphs(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_in_store_validation_uses_the_guard() -> None:  # item 8: every entry point, one guard
-    from kkni_rdf.store.embedded import KkniStore
-    from kkni_rdf.store.guard import Refused
-
     store = KkniStore()
     with pytest.raises(Refused):
         store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")

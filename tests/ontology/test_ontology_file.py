@@ -11,9 +11,8 @@ from collections import Counter
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY
+from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY, OWL, RDF, RDFS, SKOS
 from tests.helpers import ROOT
 
 ONTOLOGY = ROOT / "ontology" / "kkni.ttl"

@@ -70,6 +70,7 @@ def test_installed_kkni_runs_from_another_directory(wheel: Path, tmp_path: Path)
         env=env,
         capture_output=True,
         text=True,
+        check=False,  # the exit code is asserted, with the error output
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["n", "14"]

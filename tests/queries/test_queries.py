@@ -12,18 +12,19 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from math import comb
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Graph
 
-from kkni_rdf.decree.parser import Decree, Qualification
-from kkni_rdf.namespaces import KKNI, KSH
+from kkni_rdf.decree.model import Decree, Qualification
+from kkni_rdf.namespaces import KKNI, KSH, SH, SKOS
 from kkni_rdf.resources import query_files, resource
 from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.protocol import select
 
-Row = dict[str, object]
+Row = dict[str, Any]  # a solution: variable → value (int, float, bool, str or None)
 QUAL = "https://w3id.org/kkni/qualification/kepmenaker-3-2021/"
 CONTRACT = {"qualifications.rq", "unit-listings.rq", "prerequisites.rq"}
 
@@ -50,8 +51,7 @@ def run(store: KkniStore, name: str, edit: tuple[str, str] | None = None) -> lis
     if edit:
         assert edit[0] in text, f"{name} has no {edit[0]!r} to edit"
         text = text.replace(*edit)
-    result = store.query(text)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, text)
     names = [v.value for v in result.variables]
     return [{n: value(sol[n]) for n in names} for sol in result]
 
@@ -76,8 +76,7 @@ def test_header_declares_the_select_variables(path: Path, store: KkniStore) -> N
     m = HEADER.match(text)
     assert m, f"{path.name}: the header must be '# title:', '# question:', '# variables:' lines, '# example:'"
     declared = [line.split()[1][1:] for line in m[2].splitlines()]
-    result = store.query(text)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, text)
     assert [v.value for v in result.variables] == declared
     assert f"queries/{path.name}" in m[0].splitlines()[-1], "the example runs this file"
 
@@ -124,9 +123,9 @@ def test_shared_units(store: KkniStore, decree: Decree) -> None:
     where: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, Counter[str]] = defaultdict(Counter)
     for x in decree.qualifications:
-        for r in x.rows:
-            where[r.code.code].add(x.short_id)
-            roles[r.code.code][r.role] += 1
+        for row in x.rows:
+            where[row.code.code].add(x.short_id)
+            roles[row.code.code][row.role] += 1
     expected = {c: qs for c, qs in where.items() if len(qs) > 1}
     rows = run(store, "shared-units.rq")
     assert {r["unitCode"] for r in rows} == set(expected)
@@ -155,8 +154,8 @@ def test_core_here_elective_there(store: KkniStore, decree: Decree) -> None:
 def _requires(decree: Decree) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
     for x in decree.qualifications:
-        for r in x.rows:
-            graph[r.code.code] |= {p.code.code for p in r.prerequisites}
+        for row in x.rows:
+            graph[row.code.code] |= {p.code.code for p in row.prerequisites}
     return graph
 
 
@@ -185,8 +184,8 @@ def test_prerequisite_chains(store: KkniStore, decree: Decree) -> None:
     expected = set()
     for x in decree.qualifications:
         needs: dict[str, set[str]] = defaultdict(set)
-        for r in x.rows:
-            needs[r.code.code] |= {p.code.code for p in r.prerequisites}
+        for row in x.rows:
+            needs[row.code.code] |= {p.code.code for p in row.prerequisites}
         for a, bs in needs.items():
             for b in bs:
                 for c in needs.get(b, ()):
@@ -243,8 +242,8 @@ def test_elective_choice(store: KkniStore, decree: Decree) -> None:
 def test_most_reused_units(store: KkniStore, decree: Decree) -> None:
     uses: dict[str, set[str]] = defaultdict(set)
     for x in decree.qualifications:
-        for r in x.rows:
-            uses[r.code.code].add(x.short_id)
+        for row in x.rows:
+            uses[row.code.code].add(x.short_id)
     rows = run(store, "most-reused-units.rq")
     assert len(rows) == 10
     top = max(len(v) for v in uses.values())
@@ -280,10 +279,9 @@ def test_packaging_findings(store: KkniStore, root: Path) -> None:
     expected = set()
     for path in reports:
         g = Graph().parse(path)
-        sh = "http://www.w3.org/ns/shacl#"
-        for result in g.subjects(URIRef(sh + "resultSeverity"), None):
+        for result in g.subjects(SH.resultSeverity, None):
             rule = g.value(result, KSH.ruleId)
-            expected.add((None if rule is None else str(rule), str(g.value(result, URIRef(sh + "resultSeverity")))))
+            expected.add((None if rule is None else str(rule), str(g.value(result, SH.resultSeverity))))
     assert {(r["ruleId"], r["severity"]) for r in rows} == expected
 
 
@@ -293,8 +291,8 @@ def test_packaging_findings(store: KkniStore, root: Path) -> None:
 def test_title_variants(store: KkniStore, decree: Decree) -> None:
     titles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for x in decree.qualifications:
-        for r in x.rows:
-            titles[r.code.code][r.title].add(x.short_id)
+        for row in x.rows:
+            titles[row.code.code][row.title].add(x.short_id)
     variants = {c: t for c, t in titles.items() if len(t) > 1}
     rows = run(store, "title-variants.rq")
     assert {(r["unitCode"], r["title"]) for r in rows} == {(c, t) for c, ts in variants.items() for t in ts}
@@ -321,8 +319,8 @@ def test_unit_versions(store: KkniStore, decree: Decree) -> None:
     assert {(r["familyCode"], r["unitCode"], r["version"]) for r in rows} == expected
     listed: dict[str, set[str]] = defaultdict(set)
     for x in decree.qualifications:
-        for r in x.rows:
-            listed[r.code.code].add(x.short_id)
+        for row in x.rows:
+            listed[row.code.code].add(x.short_id)
     for r in rows:
         assert set(str(r["qualifications"] or "").split()) == listed[str(r["unitCode"])]
 
@@ -438,7 +436,7 @@ def test_job_roles_isco(store: KkniStore, decree: Decree, root: Path) -> None:
     mapped = {
         str(g.value(m, KKNI.mappingSubject)): (
             str(g.value(g.value(m, KKNI.mappingObject), SKOS.notation)),
-            float(g.value(m, KKNI.confidence)),
+            float(str(g.value(m, KKNI.confidence))),
         )
         for m in g.subjects(None, KKNI.OccupationMapping)
     }

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from bench.synth import PLANT_KINDS, SharedUnit, number_words, shared_units_from, synthesize
-from kkni_rdf.decree.parser import Decree, parse_decree_file
+from kkni_rdf.decree.model import Decree
+from kkni_rdf.decree.parser import parse_decree_file
 from kkni_rdf.graph.build import build_files, build_many, serialize
 from kkni_rdf.iris import Iris
 from kkni_rdf.resources import ontology_files, translations_file
