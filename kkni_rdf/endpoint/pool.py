@@ -8,7 +8,7 @@ the core at once, and a fresh worker is started in the background. The HTTP proc
 evaluates a client's query itself.
 
 **Memory.** Each worker limits its own address space (``RLIMIT_AS``) once its store is loaded: what
-it then takes plus ``Policy.worker_memory``. A query that needs more makes an allocation fail: the
+it then takes plus ``WorkerSetup.memory`` (``--worker-memory``). A query that needs more makes an allocation fail: the
 engine aborts (or Python raises ``MemoryError``), the client gets 422 ``memory limit`` and the
 worker is replaced. No query can take the machine's memory.
 
@@ -69,7 +69,6 @@ class Policy:
     long_queries: int | None = None  # long queries at once (None: one fewer than the workers, at least one)
     per_client: int = 2  # queries one client may have waiting or running
     queue: int = 64  # queries waiting for a worker, at most
-    worker_memory: int = 1024 * 2**20  # bytes a worker may take beyond its loaded store (0: no limit)
 
 
 @dataclass(eq=False)  # compared and hashed by identity

@@ -61,7 +61,7 @@ class EndpointConfig:
 
     @property
     def policy(self) -> Policy:
-        return Policy(self.timeout, self.short_seconds, self.long_queries, self.per_client, self.queue, self.worker_memory)
+        return Policy(self.timeout, self.short_seconds, self.long_queries, self.per_client, self.queue)
 
 
 class Endpoint:
