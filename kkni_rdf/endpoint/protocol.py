@@ -177,7 +177,7 @@ def _content_type(header: str) -> tuple[str, str]:
     return media.strip().lower(), charset
 
 
-async def _body(request: Request, limit: int) -> bytes | None:
+async def read_body(request: Request, limit: int) -> bytes | None:
     """The request body, or None as soon as it is longer than ``limit`` bytes (declared or sent)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
@@ -198,7 +198,7 @@ async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
     if media not in (SPARQL_QUERY, FORM):
         return errors.unsupported_media_type(media)
     try:
-        body = await _body(request, max_query_bytes)
+        body = await read_body(request, max_query_bytes)
     except ClientDisconnect:  # gone, or cut off by the server's read timeout: nobody reads this answer
         return errors.request_timeout(0)
     if body is None:

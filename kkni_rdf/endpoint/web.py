@@ -38,6 +38,7 @@ from kkni_rdf.endpoint.findings import SEVERITIES, Finding, Selection, by_rule, 
 from kkni_rdf.endpoint.i18n import Lang, choose
 from kkni_rdf.endpoint.named import NamedQuery, ParameterError, load_named_queries
 from kkni_rdf.endpoint.pages import TEMPLATES, Page, show_findings
+from kkni_rdf.endpoint.protocol import read_body
 from kkni_rdf.endpoint.service import Endpoint
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -215,19 +216,6 @@ async def findings(request: Request, qualification: str = "", rule: str = "", se
 # ----------------------------------------------------------------------------- checks over HTTP
 
 
-async def _body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None as soon as it is longer than ``limit`` bytes (declared or sent)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
 def _qualifications() -> list[tuple[str, str]]:
     return sorted((q.short_id, q.label) for q in default_catalogue().qualifications.values())
 
@@ -327,7 +315,7 @@ async def check_post(request: Request) -> Response:
             )
         )
     limit = e.config.max_query_bytes
-    body = await _body(request, limit)
+    body = await read_body(request, limit)
     if body is None:
         return respond(
             errors.error(
