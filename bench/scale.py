@@ -43,8 +43,10 @@ from kkni_rdf.resources import decree_sources, ontology_files, query_files, tran
 from kkni_rdf.store.embedded import ONTOLOGY_GRAPH, GraphFile, KkniStore
 from kkni_rdf.store.protocol import select
 from kkni_rdf.store.remote import RemoteStore, load_into
-from kkni_rdf.validation.engine import Finding, sparql_checks, validate_files
+from kkni_rdf.validation.engine import validate_files
+from kkni_rdf.validation.findings import Finding
 from kkni_rdf.validation.in_store import validate_in_store
+from kkni_rdf.validation.shapes import sparql_checks
 
 #: Named queries slower than --query-budget at some scale (not run at larger scales).
 SLOW_QUERIES: dict[str, float] = {}

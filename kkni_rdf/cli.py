@@ -22,7 +22,7 @@ from kkni_rdf import __version__
 from kkni_rdf.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
-    from kkni_rdf.validation.engine import Report
+    from kkni_rdf.validation.findings import Report
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -53,7 +53,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kkni_rdf.graph.build import build_many
     from kkni_rdf.ontology_docs import write_ontology_html
     from kkni_rdf.resources import decree_sources, resource, resource_root, translations_file
-    from kkni_rdf.validation.engine import InputError, write_findings
+    from kkni_rdf.validation.reader import InputError
+    from kkni_rdf.validation.reports import write_findings
 
     sources = [Path(s) for s in args.sources] or decree_sources()
     out_dir = Path(args.out) if args.out else resource("data")
@@ -102,19 +103,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kkni_rdf.validation.engine import (
-        InputError,
-        findings_path,
-        load_data,
-        report_graph,
-        report_turtle,
-        to_html,
-        to_json,
-        to_text,
-        validate_data,
-        validate_decree,
-        write_findings,
-    )
+    from kkni_rdf.validation.engine import validate_decree, validate_files
+    from kkni_rdf.validation.reader import InputError
+    from kkni_rdf.validation.reports import findings_path, report_graph, report_turtle, to_html, to_json, to_text, write_findings
 
     files = [Path(f) for f in args.files]
     if args.write_findings:
@@ -127,7 +118,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         report = _validate_store(args.store, files)
     else:
         with usage_errors(InputError):
-            report = validate_data(load_data(files)) if files else validate_decree()
+            report = validate_files(files) if files else validate_decree()
     if args.format == "json":
         out = to_json(report, args.fail_on)
     elif args.format == "html":
@@ -159,7 +150,8 @@ def _validate_store(url: str, files: Sequence[Path]) -> Report:
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from kkni_rdf.checks.candidate import CheckError, UserInput, default_catalogue, read_input, run_check
+    from kkni_rdf.checks.candidate import UserInput, read_input, run_check
+    from kkni_rdf.checks.catalogue import CheckError, default_catalogue
 
     if args.file and args.units:
         raise UsageError("give unit codes or --file, not both")

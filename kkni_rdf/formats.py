@@ -99,11 +99,11 @@ def rdf_format_of_path(path: Path) -> ox.RdfFormat | None:
 
 
 def rdf_format_of_media_type(media_type: str) -> ox.RdfFormat | None:
-    return ox.RdfFormat.from_media_type(media_type.split(";")[0].strip())
+    return ox.RdfFormat.from_media_type(media_type.split(";", maxsplit=1)[0].strip())
 
 
 def results_format_of_media_type(media_type: str) -> ox.QueryResultsFormat | None:
-    return ox.QueryResultsFormat.from_media_type(media_type.split(";")[0].strip())
+    return ox.QueryResultsFormat.from_media_type(media_type.split(";", maxsplit=1)[0].strip())
 
 
 def format_key(value: str, offers: tuple[Format, ...]) -> str | None:

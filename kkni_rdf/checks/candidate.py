@@ -13,149 +13,17 @@ or JSON-LD as defined by ``ontology/kkni-user-data.ttl``.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, sparql_prologue
+import pyoxigraph as ox
+from rdflib.namespace import RDF
 
-
-class CheckError(ValueError):
-    """Bad input: an unknown qualification, or an unreadable file (with the line and column, where known)."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
-
-
-@dataclass(frozen=True)
-class Qual:
-    iri: str
-    short_id: str
-    label: str
-    required_units: int
-    required_core: int
-    required_elective: int
-    core: tuple[str, ...]  # unit codes, printed order
-    elective: tuple[str, ...]
-    prerequisites: dict[str, tuple[str, ...]]  # unit code -> codes its row(s) in this table require
-
-    def listed(self) -> set[str]:
-        return set(self.core) | set(self.elective)
-
-    def needs(self, code: str) -> set[str]:
-        """Every unit ``code`` needs, transitively, through this table's prerequisites."""
-        seen: set[str] = set()
-        todo = list(self.prerequisites.get(code, ()))
-        while todo:
-            c = todo.pop()
-            if c not in seen and c != code:
-                seen.add(c)
-                todo.extend(self.prerequisites.get(c, ()))
-        return seen
-
-
-@dataclass
-class Catalogue:
-    """The qualifications and unit codes of the decree(s), for checks (read once from the store)."""
-
-    qualifications: dict[str, Qual]
-    units: set[str]
-
-    def find(self, ref: str) -> Qual:
-        ref = ref.strip()
-        if ref in self.qualifications:
-            return self.qualifications[ref]
-        by_short = {q.short_id: q for q in self.qualifications.values()}
-        if ref in by_short:
-            return by_short[ref]
-        # a printed codification code (N78SPS01) or code and level (N78SPS01-5): every qualification it names
-        named = sorted(s for s in by_short if s.lower().startswith(ref.lower() + "-"))
-        if len(named) == 1:
-            return by_short[named[0]]
-        if named:
-            raise CheckError(f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}")
-        near = difflib.get_close_matches(ref, list(by_short), n=5, cutoff=0.4)
-        hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(sorted(by_short))}"
-        raise CheckError(f"unknown qualification {ref!r}{hint}")
-
-    def unknown_codes(self, codes: list[str]) -> list[str]:
-        return [c for c in codes if c not in self.units]
-
-    def nearest_units(self, code: str) -> list[str]:
-        same = [u for u in sorted(self.units) if u.lower() == code.lower()]  # m.74sps03.088.2: only the case differs
-        return same or difflib.get_close_matches(code, sorted(self.units), n=3, cutoff=0.6)
-
-
-_CATALOGUE_QUERY = """
-SELECT ?q ?label ?total ?core ?elective ?role ?pos ?code ?req WHERE {
-  ?q a kkni:Qualification ; kkni:packagingRule ?rule .
-  ?rule kkni:requiredUnits ?total ; kkni:requiredCore ?core ; kkni:requiredElective ?elective .
-  OPTIONAL { ?q rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en")) }
-  ?row kkni:qualification ?q ; kkni:role ?role ; kkni:position ?pos ; kkni:unit/kkni:code ?code .
-  OPTIONAL { ?row kkni:hasPrerequisite/kkni:requiredUnit/kkni:code ?req }
-}
-"""
-
-
-def catalogue_from_store(store: object, base: str = DEFAULT_BASE) -> Catalogue:
-    """Read the qualifications' tables from an Oxigraph store (``pyoxigraph.Store``)."""
-    import pyoxigraph as ox
-
-    assert isinstance(store, ox.Store)
-    rows: dict[str, dict[str, object]] = {}
-    entries: dict[str, set[tuple[str, int, str]]] = {}
-    prereqs: dict[str, dict[str, set[str]]] = {}
-    result = store.query(sparql_prologue(base) + _CATALOGUE_QUERY, use_default_graph_as_union=True)
-    assert isinstance(result, ox.QuerySolutions)
-    for s in result:
-        q = s["q"].value
-        if q not in rows:
-            rows[q] = {
-                "label": s["label"].value if s["label"] is not None else "",
-                "total": int(s["total"].value),
-                "core": int(s["core"].value),
-                "elective": int(s["elective"].value),
-            }
-            entries[q] = set()
-            prereqs[q] = {}
-        role = "core" if s["role"].value == str(KKNI.Core) else "elective"
-        code = s["code"].value
-        entries[q].add((role, int(s["pos"].value), code))
-        if s["req"] is not None:
-            prereqs[q].setdefault(code, set()).add(s["req"].value)
-    units_result = store.query(
-        sparql_prologue(base) + "SELECT DISTINCT ?c WHERE { ?u a kkni:Unit ; kkni:code ?c }", use_default_graph_as_union=True
-    )
-    assert isinstance(units_result, ox.QuerySolutions)
-    units = {s["c"].value for s in units_result}
-    quals = {}
-    for q, info in rows.items():
-        ordered = sorted(entries[q], key=lambda t: (t[0], t[1]))
-        quals[q] = Qual(
-            iri=q,
-            short_id=q.rsplit("/", 1)[-1],
-            label=str(info["label"]),
-            required_units=int(info["total"]),  # type: ignore[call-overload]
-            required_core=int(info["core"]),  # type: ignore[call-overload]
-            required_elective=int(info["elective"]),  # type: ignore[call-overload]
-            core=tuple(dict.fromkeys(c for r, _, c in ordered if r == "core")),
-            elective=tuple(dict.fromkeys(c for r, _, c in ordered if r == "elective")),
-            prerequisites={k: tuple(sorted(v)) for k, v in prereqs[q].items()},
-        )
-    return Catalogue(quals, units)
-
-
-@cache
-def default_catalogue() -> Catalogue:
-    from kkni_rdf.validation.engine import decree_data
-
-    return catalogue_from_store(decree_data().store)
-
+from kkni_rdf.checks.catalogue import Catalogue, CheckError, Qual
+from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
+from kkni_rdf.validation.reader import InputError, read_store
 
 # --------------------------------------------------------------------------- results
 
@@ -308,8 +176,6 @@ def _looks_like_code(text: str) -> bool:
 
 def read_input(path: Path) -> UserInput:
     """A record or program file: RDF (``.ttl``, ``.nt``, ``.jsonld``, or ``.json`` with ``@context``) or a list of codes."""
-    from kkni_rdf.validation.engine import DataGraphs, InputError, parse_file
-
     if not path.is_file():
         raise CheckError(f"no such file: {path}")
     suffix = path.suffix.lower()
@@ -324,28 +190,36 @@ def read_input(path: Path) -> UserInput:
         except CheckError as exc:
             raise CheckError(f"{path}: {exc}", exc.line, exc.column) from None
     try:
-        data = DataGraphs.from_triples(parse_file(path))
+        store = read_store(path)
     except InputError as exc:
         raise CheckError(str(exc), exc.line, exc.column) from None
-    return input_from_graph(data.graph, str(path))
+    return input_from_store(store, str(path))
 
 
-def input_from_graph(g: object, where: str = "the data") -> UserInput:
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDF
+Subject = ox.NamedNode | ox.BlankNode
 
-    assert isinstance(g, Graph)
-    found = [(s, "record", KKNI.holdsUnit) for s in g.subjects(RDF.type, KKNI.CandidateRecord)]
-    found += [(s, "program", KKNI.offersUnit) for s in g.subjects(RDF.type, KKNI.TrainingProgram)]
+
+def _subjects_of_type(store: ox.Store, cls: str) -> list[Subject]:
+    return [q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(cls), ox.DefaultGraph())]  # type: ignore[misc]
+
+
+def _objects(store: ox.Store, subject: Subject, predicate: str) -> list[Subject | ox.Literal]:
+    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, ox.DefaultGraph())]  # type: ignore[misc]
+
+
+def input_from_store(store: ox.Store, where: str = "the data") -> UserInput:
+    """The one ``kkni:CandidateRecord`` or ``kkni:TrainingProgram`` in the store's default graph."""
+    found = [(s, "record", KKNI.holdsUnit) for s in _subjects_of_type(store, KKNI.CandidateRecord)]
+    found += [(s, "program", KKNI.offersUnit) for s in _subjects_of_type(store, KKNI.TrainingProgram)]
     if len(found) != 1:
         raise CheckError(f"{where}: expected exactly one kkni:CandidateRecord or kkni:TrainingProgram, found {len(found)}")
     node, kind, prop = found[0]
     codes = []
-    for u in g.objects(node, prop):
-        if not isinstance(u, URIRef) or "/unit/" not in str(u):
-            raise CheckError(f"{where}: {prop.n3()} must name unit IRIs such as <{DEFAULT_BASE}unit/N.78SPS02.019.2>; found {u.n3()}")
-        codes.append(str(u).rsplit("/unit/", 1)[1])
-    targets = [str(t) for t in g.objects(node, KKNI.targetQualification)]
+    for u in _objects(store, node, prop):
+        if not isinstance(u, ox.NamedNode) or "/unit/" not in u.value:
+            raise CheckError(f"{where}: {prop.n3()} must name unit IRIs such as <{DEFAULT_BASE}unit/N.78SPS02.019.2>; found {u}")
+        codes.append(u.value.rsplit("/unit/", 1)[1])
+    targets = [t.value for t in _objects(store, node, KKNI.targetQualification)]
     if len(targets) > 1:
         raise CheckError(f"{where}: more than one kkni:targetQualification")
     return UserInput(sorted(codes), kind, targets[0] if targets else None)

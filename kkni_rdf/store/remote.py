@@ -207,7 +207,7 @@ def _iris(value: object) -> list[str] | None:
 
 def parse_response(content_type: str, body: bytes) -> Result:
     """The Oxigraph result object for a server's answer, by its media type."""
-    media = content_type.split(";")[0].strip().lower()
+    media = content_type.split(";", maxsplit=1)[0].strip().lower()
     results_format = results_format_of_media_type(media)
     if results_format is not None:
         return ox.parse_query_results(body, format=results_format)

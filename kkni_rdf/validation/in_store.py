@@ -1,10 +1,10 @@
 """The packaging-rule checks run by the store itself, where the graph lives.
 
 Each SHACL-SPARQL constraint of ``shapes/`` is a self-contained SELECT that also works with
-``$this`` unbound (``kkni_rdf.validation.engine.sparql_checks``): sent as a plain query to the store, it
+``$this`` unbound (``kkni_rdf.validation.shapes.sparql_checks``): sent as a plain query to the store, it
 returns every violating focus node over the whole graph at once. The store (embedded
 ``KkniStore`` or any SPARQL 1.1 endpoint through ``RemoteStore``) does the work; only the rows
-come back. The findings are ``kkni_rdf.validation.engine.Finding``s, with the same rule ids, focus
+come back. The findings are ``kkni_rdf.validation.findings.Finding``s, with the same rule ids, focus
 nodes, values, lines and messages as the in-process run (which uses the same queries).
 
 The core (non-SPARQL) structural shapes need a SHACL engine and are not run here.
@@ -21,7 +21,8 @@ from rdflib import URIRef
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
 from kkni_rdf.store.protocol import QueryableStore
-from kkni_rdf.validation.engine import Finding, Report, SparqlCheck, check_rows, sparql_checks
+from kkni_rdf.validation.findings import Finding, Report
+from kkni_rdf.validation.shapes import SparqlCheck, check_rows, sparql_checks
 
 
 def qualification_of(focus: str, base: str = DEFAULT_BASE) -> str | None:
@@ -53,7 +54,7 @@ def _unit_code(focus: object, value: object, values: dict[str, str], base: str) 
 
 
 def findings_of(check: SparqlCheck, solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> list[Finding]:
-    """The check's rows as findings (what ``validate.run_sparql_check`` makes, without a local graph)."""
+    """The check's rows as findings (what ``engine.run_sparql_check`` makes, without a local graph)."""
     out = []
     for r in check_rows(solutions):
         qualification = str(r.focus) if check.target_class == KKNI.Qualification else qualification_of(str(r.focus), base)
@@ -105,8 +106,7 @@ def validate_in_store(
         findings += got
         if on_check:
             on_check(CheckTiming(check.rule, time.perf_counter() - t, len(got)))
-    unique = {(f.rule, f.focus, f.value, f.message.get("en")): f for f in findings}
-    return Report(sorted(unique.values(), key=Finding.sort_key))
+    return Report.of(findings)
 
 
 __all__ = [

@@ -11,7 +11,7 @@ import os
 
 from kkni_rdf.store.auth import USER_VARIABLE, store_auth
 from kkni_rdf.store.remote import RemoteStore
-from kkni_rdf.validation.engine import Report
+from kkni_rdf.validation.findings import Report
 from kkni_rdf.validation.in_store import validate_in_store
 
 

@@ -1,15 +1,19 @@
-"""The decree's report: pinned to docs/findings.md, and the committed RDF equals a fresh run."""
+"""The decree's report: pinned to docs/findings.md, and the committed RDF equals a fresh run;
+how a report names its findings' qualifications and keeps each finding once."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import SH
 
-from kkni_rdf.namespaces import KKNI, KSH
+from kkni_rdf.namespaces import KKNI, KSH, SH
 from kkni_rdf.store.embedded import KkniStore
-from kkni_rdf.validation.engine import decree_data, findings_path, findings_text, validate_decree
+from kkni_rdf.validation.engine import decree_data, validate_decree, validate_files
+from kkni_rdf.validation.findings import Finding, Report
+from kkni_rdf.validation.reports import findings_path, findings_text
 from tests.helpers import ROOT
 
 ROW = re.compile(r"^\| (violation|warning|info) \| ([\w.-]+) \| ([A-N-]) \| ([\w-]+) \| ([\w.-]+) \| (\d+|None) \|$")
@@ -87,3 +91,19 @@ def test_report_graph_has_stable_iris_and_both_languages() -> None:
         assert isinstance(r, URIRef) and "/graph/findings/kepmenaker-3-2021/result/" in str(r)
         assert {m.language for m in g.objects(r, SH.resultMessage)} == {"id", "en"}  # type: ignore[attr-defined]
         assert g.value(r, KSH.ruleId) is not None and g.value(r, SH.sourceShape) is not None
+
+
+def test_a_result_found_by_two_constraints_is_one_finding_whatever_the_order() -> None:
+    """pySHACL reports a value that breaks sh:nodeKind and sh:pattern twice, in no fixed order."""
+    pattern = Finding(
+        "violation", "candidate-record.unit", URIRef("urn:x"), {"en": "m", "id": "m"}, component=SH.PatternConstraintComponent
+    )
+    node_kind = replace(pattern, component=SH.NodeKindConstraintComponent)
+    for findings in ([pattern, node_kind], [node_kind, pattern]):
+        assert [f.component for f in Report.of(findings).findings] == [SH.NodeKindConstraintComponent]
+
+
+def test_a_focus_with_two_qualifications_is_reported_under_the_first(root: Path) -> None:
+    report = validate_files([root / "data" / "examples" / "record-malformed.ttl"])
+    assert {f.rule for f in report.findings} == {"candidate-record.unit", "user-data.target-qualification"}
+    assert {str(f.qualification) for f in report.findings} == {"https://w3id.org/kkni/qualification/kepmenaker-3-2021/N78SPS01-4-asesor"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kkni_rdf.cli import main
-from tests.shapes.shapes_support import EXAMPLES
+from tests.validation.support import EXAMPLES
 
 #: file -> (kkni arguments before the file, exit code): 0 conforms/achieved/completable, 1 not.
 EXPECTED: dict[str, tuple[list[str], int]] = {
@@ -37,12 +37,3 @@ def test_example(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_records_and_programs_in_rdf_conform_to_the_shapes() -> None:
     for name in ("record-asesor-4-achieved.ttl", "program-instruktur-4-blocked.ttl", "record-instruktur-3-incomplete.jsonld"):
         assert main(["validate", str(EXAMPLES / name)]) == 0, name
-
-
-def test_json_list_and_json_ld_record_agree(capsys: pytest.CaptureFixture[str]) -> None:
-    outs = []
-    for name in ("record-instruktur-3-incomplete.json", "record-instruktur-3-incomplete.jsonld"):
-        main(["check", "N78SPS02-3-instruktur", "--format", "json", "--file", str(EXAMPLES / name)])
-        outs.append(capsys.readouterr().out)
-    assert outs[0] == outs[1]
-    assert '"N.78SPS02.075.1": "N.78SPS02.075.2"' in outs[0]  # A lists 075.2; the record holds 075.1

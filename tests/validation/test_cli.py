@@ -1,4 +1,4 @@
-"""`kkni validate` and `kkni check`, in-process."""
+"""`kkni validate`, in-process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli as run
-from tests.shapes.shapes_support import EXAMPLES
+from tests.validation.support import EXAMPLES
 
 JSON_FINDING_KEYS = {"severity", "rule", "qualification", "unit", "focus", "message"}
 
@@ -70,34 +70,3 @@ def test_validate_unknown_file_type_and_missing_file(capsys: pytest.CaptureFixtu
     other.write_text("x", encoding="utf-8")
     code, _, err = run(capsys, "validate", str(other))
     assert code == 2 and "unknown RDF file type" in err
-
-
-def test_check_units_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", "N78SPS01-4-asesor", "M.74SPS03.088.2", "M.74SPS03.090.1", "M.74SPS03.089.1", "--format", "json")
-    body = json.loads(out)
-    assert code == 0 and body["achieved"] is True and body["electivesNeeded"] == 0
-    code, out, _ = run(capsys, "check", "https://w3id.org/kkni/qualification/kepmenaker-3-2021/N78SPS01-4-asesor", "M.74SPS03.088.2")
-    assert code == 1
-    assert "core units missing (1): M.74SPS03.090.1" in out and "electives still needed: 1" in out
-
-
-def test_check_unknown_qualification_and_unit_suggest_nearest(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "check", "N78SPS01-4-asesr", "M.74SPS03.088.2")
-    assert code == 2 and "unknown qualification 'N78SPS01-4-asesr'; nearest: N78SPS01-4-asesor" in err
-    # an unknown code is reported as not belonging, with the nearest known codes (issue 12): the check goes on
-    code, out, _ = run(capsys, "check", "N78SPS01-4-asesor", "M.74SPS03.088.3")
-    assert code == 1 and "units not in this qualification: M.74SPS03.088.3" in out and "(nearest: M.74SPS03.088.2" in out
-
-
-def test_check_unmet_prerequisite(capsys: pytest.CaptureFixture[str]) -> None:
-    # A (N78SPS02-3-instruktur): core 3, N.78SPS02.028.2, requires N.78SPS02.019.2 (line 142)
-    code, out, _ = run(capsys, "check", "N78SPS02-3-instruktur", "N.78SPS02.028.2", "--format", "json")
-    body = json.loads(out)
-    assert code == 1 and {"unit": "N.78SPS02.028.2", "requires": "N.78SPS02.019.2"} in body["unmetPrerequisites"]
-
-
-def test_check_bad_json_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    bad = tmp_path / "units.json"
-    bad.write_text('["N.78SPS02.011.1",', encoding="utf-8")
-    code, _, err = run(capsys, "check", "N78SPS02-3-instruktur", "--file", str(bad))
-    assert code == 2 and "line 1, column" in err
