@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from kkni_rdf.checks.candidate import CheckError, default_catalogue, read_input, run_check
+from kkni_rdf.checks.candidate import read_input, run_check
+from kkni_rdf.checks.catalogue import CheckError, default_catalogue
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
 

@@ -30,7 +30,7 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
-from kkni_rdf.checks.candidate import default_catalogue
+from kkni_rdf.checks.catalogue import default_catalogue
 from kkni_rdf.endpoint import assets, check, errors, protocol
 from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
 from kkni_rdf.endpoint.errors import Outcome

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kkni_rdf.checks.candidate import default_catalogue, read_input, run_check
+from kkni_rdf.checks.candidate import read_input, run_check
+from kkni_rdf.checks.catalogue import default_catalogue
 from kkni_rdf.resources import resource
 from tests.helpers import free_port, serving
 from tests.web.conftest import HTML
