@@ -5,13 +5,15 @@
 
 For each scale: generate the decrees (bench/synth.py's generator, seeded), then time
   build      parse + build + write Turtle for every decree (kkni_rdf.graph.build.build_many, one process per core)
-  load       the Turtle into the embedded Oxigraph store (KkniStore.load_files) and into a real
-             `oxigraph serve` process through the Graph Store Protocol (kkni_rdf.store.remote.load_into)
+  load       the Turtle into the embedded Oxigraph store (KkniStore.load_files, which also derives the
+             prerequisite closure: kkni_rdf.store.derived) and into a real `oxigraph serve` process
+             through the Graph Store Protocol (kkni_rdf.store.remote.load_into)
   validate   in process (kkni_rdf.validation.engine: pySHACL core shapes + the SPARQL checks in Oxigraph;
              skipped above --in-process-max) and in the store (kkni_rdf.validation.in_store: the SPARQL checks
              sent as queries, to the embedded store and to the server)
-  query      the median latency of each queries/*.rq on the embedded store (--repeat runs)
+  query      the median latency of each queries/*.rq on the embedded store (--repeat runs), and its rows
 and report the peak memory and whether every planted inconsistency was found (and nothing else).
+A last table gives every named query's median at every scale (query x scale).
 Figures are printed, never asserted: this is a benchmark, not a test.
 """
 
@@ -40,6 +42,7 @@ from kkni_rdf.decree.parser import parse_decree_file
 from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.resources import decree_sources, ontology_files, query_files, translations_file
+from kkni_rdf.store.derived import refresh_derived
 from kkni_rdf.store.embedded import ONTOLOGY_GRAPH, GraphFile, KkniStore
 from kkni_rdf.store.protocol import select
 from kkni_rdf.store.remote import RemoteStore, load_into
@@ -61,11 +64,14 @@ class Row:
     triples: int = 0
     build: float = 0.0
     load: float = 0.0
+    derive: float = 0.0
+    derived: int = 0
     load_server: float = 0.0
     validate_process: float | None = None
     validate_store: float = 0.0
     validate_server: float | None = None
     query_medians: dict[str, float] = field(default_factory=dict)
+    query_rows: dict[str, int] = field(default_factory=dict)
     peak_mb: float = 0.0
     planted: str = ""
     notes: list[str] = field(default_factory=list)
@@ -125,27 +131,29 @@ def peak_mb() -> float:
 
 def _time_query_child(store: KkniStore, text: str, repeat: int, budget: float, conn: Connection) -> None:
     times: list[float] = []
+    rows = 0
     for _ in range(repeat):
         t = time.perf_counter()
-        for _sol in select(store, text):
-            pass
+        rows = sum(1 for _sol in select(store, text))
         times.append(time.perf_counter() - t)
-        if sum(times) > budget:
+        # never start a run that would end past the budget: the parent stops waiting then
+        if sum(times) + max(times) > budget:
             break
-    conn.send(times)
+    conn.send((times, rows))
 
 
-def time_query(store: KkniStore, text: str, repeat: int, budget: float) -> list[float] | None:
-    """Run times of a named query, in a forked child (it shares the loaded store) that is
-    stopped after ``budget`` seconds: an embedded Oxigraph query cannot be interrupted."""
+def time_query(store: KkniStore, text: str, repeat: int, budget: float) -> tuple[list[float], int] | None:
+    """Run times of a named query and its rows, in a forked child (it shares the loaded store)
+    that is stopped after ``budget`` seconds: an embedded Oxigraph query cannot be interrupted.
+    None if its first run alone takes longer than the budget."""
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_time_query_child, args=(store, text, repeat, budget, child))
     proc.start()
     try:
         if parent.poll(budget):
-            times: list[float] = parent.recv()
-            return times
+            got: tuple[list[float], int] = parent.recv()
+            return got
         return None
     finally:
         proc.kill()
@@ -180,17 +188,22 @@ def run_scale(scale: float, workdir: Path, args: argparse.Namespace) -> Row:
     store.load_files(files)
     row.load = time.perf_counter() - t
     progress(scale, "load", row.load)
+    t = time.perf_counter()
+    row.derived = refresh_derived(store.store)  # done by load_files already: timed again on its own
+    row.derive = time.perf_counter() - t
+    progress(scale, f"derive ({row.derived} triples, part of load)", row.derive)
 
     for path in query_files():
         if path.stem in SLOW_QUERIES:
             row.notes.append(f"query {path.stem} not run: over {SLOW_QUERIES[path.stem]:g} s at a smaller scale")
             continue
-        times = time_query(store, path.read_text(encoding="utf-8"), args.repeat, args.query_budget)
-        if times is None:
+        timed = time_query(store, path.read_text(encoding="utf-8"), args.repeat, args.query_budget)
+        if timed is None:
             SLOW_QUERIES[path.stem] = args.query_budget
             row.notes.append(f"query {path.stem} stopped after {args.query_budget:g} s")
             progress(scale, f"query {path.stem} over budget")
             continue
+        times, row.query_rows[path.stem] = timed
         row.query_medians[path.stem] = statistics.median(times)
         progress(scale, f"query {path.stem}", row.query_medians[path.stem])
 
@@ -248,6 +261,7 @@ def print_table(rows: list[Row]) -> None:
         ("triples", lambda r: str(r.triples)),
         ("build", lambda r: fmt(r.build)),
         ("load", lambda r: fmt(r.load)),
+        ("(derive)", lambda r: fmt(r.derive)),
         ("load→server", lambda r: fmt(r.load_server) if r.load_server else "-"),
         ("validate in-process", lambda r: fmt(r.validate_process)),
         ("validate in-store", lambda r: fmt(r.validate_store)),
@@ -263,12 +277,28 @@ def print_table(rows: list[Row]) -> None:
         if n == 0:
             print("  ".join("-" * w for w in widths))
     print()
+    print_query_table(rows)
     for r in rows:
-        print(
-            f"{r.scale:g}x named queries (median of runs): " + ", ".join(f"{k} {fmt(v, 'ms')}" for k, v in sorted(r.query_medians.items()))
-        )
         for note in r.notes:
             print(f"{r.scale:g}x note: {note}")
+
+
+def print_query_table(rows: list[Row]) -> None:
+    """Every named query's median (and rows) at every scale; '>' marks a query stopped at the budget."""
+    names = sorted({p.stem for p in query_files()})
+    header = ["query"] + [f"{r.scale:g}x median" for r in rows] + [f"{r.scale:g}x rows" for r in rows]
+    table = [header]
+    for name in names:
+        medians = [fmt(r.query_medians[name], "ms") if name in r.query_medians else "> budget" for r in rows]
+        counts = [str(r.query_rows[name]) if name in r.query_rows else "-" for r in rows]
+        table.append([name, *medians, *counts])
+    table.append(["≤ 50 ms", *[f"{sum(v <= 0.05 for v in r.query_medians.values())}/{len(names)}" for r in rows], *["" for _ in rows]])
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for n, line in enumerate(table):
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ Exit codes: 0 success (or: the data conforms), 1 the data does not conform,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -115,7 +116,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{path}: {len(report.findings)} findings {report.counts()}")
         return EXIT_OK
     if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store
-        report = _validate_store(args.store, files)
+        report = _validate_store(args.store, files, args.user)
     else:
         with usage_errors(InputError):
             report = validate_files(files) if files else validate_decree()
@@ -134,7 +135,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms(args.fail_on) else EXIT_NONCONFORMING
 
 
-def _validate_store(url: str, files: Sequence[Path]) -> Report:
+def _validate_store(url: str, files: Sequence[Path], user: str | None) -> Report:
     """``kkni validate --store URL``: the SHACL-SPARQL checks, run by the store."""
     from kkni_rdf.store.auth import CredentialsError
     from kkni_rdf.store.protocol import QueryError
@@ -144,7 +145,7 @@ def _validate_store(url: str, files: Sequence[Path]) -> Report:
     if files:
         raise UsageError("give files or --store, not both (load files into the store with `kkni load`)")
     with usage_errors(CredentialsError), usage_errors(RemoteError, QueryError, prefix=f"validating in {url}: "):
-        return validate_store(url)
+        return validate_store(url, user)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -177,6 +178,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
     if not args.base.endswith(("/", "#")):
         raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
+    if args.store:
+        from kkni_rdf.store.auth import CredentialsError, store_auth
+
+        with usage_errors(CredentialsError):
+            auth = store_auth(args.user, args.store)
+        _check_store(args.store, auth, args.base, args.timeout)
     config = EndpointConfig(
         base=args.base,
         timeout=args.timeout,
@@ -215,6 +222,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- load
 
 
+def _check_store(url: str, auth: tuple[str, str] | None, base: str, timeout: float) -> None:
+    """Before ``kkni serve --store URL`` starts: the store answers and holds the project's graphs.
+    Its query workers are processes: they read the user (and the password) from the environment."""
+    from kkni_rdf.store.auth import USER_VARIABLE
+    from kkni_rdf.store.remote import RemoteError, RemoteStore
+
+    with usage_errors(RemoteError, prefix=f"serving from {url}: "), RemoteStore(url, timeout=timeout, auth=auth, base=base) as remote:
+        if not remote.graphs():
+            raise UsageError(f"{url} holds none of the project's graphs (under {base}); load them first: kkni load --into {url}")
+    if auth:
+        os.environ[USER_VARIABLE] = auth[0]
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from kkni_rdf.store.auth import CredentialsError, store_auth
     from kkni_rdf.store.embedded import GraphFile, default_graph_files
@@ -232,7 +252,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     with usage_errors(ValueError):
         gsp = args.graph_store or graph_store_url(args.into)
     with usage_errors(CredentialsError):
-        auth = store_auth(args.user)
+        auth = store_auth(args.user, args.into, args.graph_store)
     with RemoteStore(args.into, timeout=args.timeout, auth=auth, graph_store=gsp) as store, usage_errors(RemoteError):
         loaded = store.load(files)
         print(f"loaded {len(loaded)} files into {len(set(g.graph for g in loaded))} named graphs through {gsp}")
@@ -289,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--write-findings", action="store_true", help="write the decree's report to data/findings/ (stable Turtle)")
     p.add_argument("--store", metavar="URL", help="run the packaging-rule (SHACL-SPARQL) checks inside this SPARQL 1.1 store instead")
+    p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("check", help="check a candidate's units, or a training program, against a qualification")
@@ -323,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="serve from this SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso, QLever) instead of the embedded store",
     )
+    p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
     p.set_defaults(handler=cmd_serve)
 
     # -- export: exports and interoperability (kkni_rdf/export/)
@@ -338,13 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="load the graphs into a SPARQL 1.1 store (Graph Store Protocol)",
         description="PUT the ontology and every built decree, each into its named graph, into a SPARQL 1.1 store "
         "through the Graph Store Protocol; the store's address for it is derived from --into (Oxigraph …/query → …/store, "
-        "Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service) or given with --graph-store.",
+        "Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service, Virtuoso …/sparql → "
+        "…/sparql-graph-crud-auth) or given with --graph-store.",
     )
     p.add_argument("--into", required=True, metavar="URL", help="the store's SPARQL query endpoint, e.g. http://localhost:7878/query")
     p.add_argument("--graph-store", metavar="URL", help="its Graph Store Protocol endpoint (default: derived from --into)")
     p.add_argument("files", nargs="*", metavar="FILE.ttl", help="Turtle files to load instead of the project's graphs (with --graph)")
     p.add_argument("--graph", metavar="IRI", help="the named graph for FILE.ttl")
-    p.add_argument("--user", help="user name for the store (password in KKNI_STORE_PASSWORD)")
+    p.add_argument("--user", help="user name for the store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each request (default 300)")
     p.set_defaults(handler=cmd_load)
 

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from kkni_rdf.iris import Iris, rebase_triple
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
+from kkni_rdf.store.derived import refresh_derived
 from kkni_rdf.store.protocol import QueryResult, query_error
 
 ONTOLOGY_GRAPH = "ontology"
@@ -95,6 +96,7 @@ class KkniStore:
                     self.store.bulk_load(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=graph)
             else:
                 self.load_file(f.path, f.graph)
+        refresh_derived(self.store)  # the prerequisite closure over every decree loaded (store/derived.py)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

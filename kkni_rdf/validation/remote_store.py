@@ -7,21 +7,19 @@ layer, and is left small for that move.
 
 from __future__ import annotations
 
-import os
-
-from kkni_rdf.store.auth import USER_VARIABLE, store_auth
+from kkni_rdf.store.auth import store_auth
 from kkni_rdf.store.remote import RemoteStore
 from kkni_rdf.validation.findings import Report
 from kkni_rdf.validation.in_store import validate_in_store
 
 
-def validate_store(url: str, timeout: float = 3600) -> Report:
+def validate_store(url: str, user: str | None = None, timeout: float = 3600) -> Report:
     """Run the checks as queries to the store at ``url`` (over its named graphs' merge).
 
-    The user name, if any, is ``KKNI_STORE_USER``, its password ``KKNI_STORE_PASSWORD``.
+    The user name is ``user``, else ``KKNI_STORE_USER``; its password ``KKNI_STORE_PASSWORD``.
     Raises ``store.auth.CredentialsError``, ``store.remote.RemoteError`` or ``store.protocol.QueryError``.
     """
-    with RemoteStore(url, timeout=timeout, auth=store_auth(os.environ.get(USER_VARIABLE))) as store:
+    with RemoteStore(url, timeout=timeout, auth=store_auth(user, url)) as store:
         return validate_in_store(store)
 
 

@@ -124,4 +124,4 @@ def test_load_with_a_user_needs_the_password_in_the_environment(
     monkeypatch.delenv("KKNI_STORE_PASSWORD", raising=False)
     code, out, err = run(capsys, "load", "--into", "http://127.0.0.1:9/query", "--user", "kkni")
     assert (code, out) == (2, "")
-    assert err == "kkni: error: --user needs the password in the environment variable KKNI_STORE_PASSWORD\n"
+    assert err == "kkni: error: a store user (kkni) needs the password in the environment variable KKNI_STORE_PASSWORD\n"
