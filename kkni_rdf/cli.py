@@ -84,17 +84,27 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
     from kkni_rdf.namespaces import default_prefixes
-    from kkni_rdf.query_text import QueryInputError, read_query_text
-    from kkni_rdf.results import render
+    from kkni_rdf.query_text import QueryInputError, check_not_empty, read_query_text
+    from kkni_rdf.results import GRAPH_FORMAT_KEYS, TEXT_FORMATS, render
     from kkni_rdf.store.embedded import KkniStore
+    from kkni_rdf.store.guard import Refused
     from kkni_rdf.store.protocol import QueryError
 
     with usage_errors(QueryInputError):
-        text = read_query_text(args.file, args.query_text)
+        text = check_not_empty(read_query_text(args.file, args.query_text))
     store = KkniStore.load_default(args.base)
+    with usage_errors(Refused), usage_errors(QueryError, prefix="malformed query: "):
+        result = store.query(text)  # the one guard (store.guard) first: depth, SERVICE, updates, FROM
+    graph = isinstance(result, ox.QueryTriples)
+    fmt = args.format or ("turtle" if graph else "table")
+    if graph != (fmt in GRAPH_FORMAT_KEYS):
+        form, fits = ("CONSTRUCT or DESCRIBE", GRAPH_FORMAT_KEYS) if graph else ("SELECT or ASK", TEXT_FORMATS)
+        raise UsageError(f"--format {fmt} cannot carry the results of a {form} query; use one of {', '.join(fits)}")
     with usage_errors(QueryError, prefix="malformed query: "):
-        out = render(store.query(text), args.format, default_prefixes(args.base))
+        out = render(result, fmt, default_prefixes(args.base))
     sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return EXIT_OK
@@ -176,6 +186,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1 or args.timeout <= 0 or args.max_results < 1:
         raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
+    if args.short_seconds <= 0 or args.read_timeout <= 0 or args.per_client < 1:
+        raise UsageError("--short-seconds and --read-timeout must be positive and --per-client at least 1")
+    if args.queue < 0 or args.worker_memory < 0 or args.spare_workers < 0 or (args.long_queries is not None and args.long_queries < 1):
+        raise UsageError("--queue, --worker-memory and --spare-workers may not be negative, --long-queries at least 1")
     if not args.base.endswith(("/", "#")):
         raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
     if args.store:
@@ -192,8 +206,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
         log_queries=args.log_queries,
         store_url=args.store,
+        short_seconds=args.short_seconds,
+        long_queries=args.long_queries,
+        per_client=args.per_client,
+        queue=args.queue,
+        worker_memory=args.worker_memory * 2**20,
+        spare_workers=args.spare_workers,
+        read_timeout=args.read_timeout,
+        public_url=args.public_url,
     )
-    serve(config, args.host, args.port)
+    serve(config, args.host, args.port, args.forwarded_allow_ips)
     return EXIT_OK
 
 
@@ -290,9 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", dest="query_text", metavar="TEXT", help="the query text itself")
     p.add_argument(
         "--format",
-        default="table",
+        default=None,
         choices=[*TEXT_FORMATS, *GRAPH_FORMAT_KEYS],
-        help="table (default), csv, tsv, json, xml; for CONSTRUCT/DESCRIBE: turtle, ntriples, …",
+        help="table (default), csv, tsv, json, xml; for CONSTRUCT/DESCRIBE: turtle (default), ntriples, …",
     )
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
     p.set_defaults(handler=cmd_query)
@@ -339,6 +361,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data; request paths map onto it (default {DEFAULT_BASE})")
     p.add_argument("--log-queries", action="store_true", help="log query texts (by default only method, path, status and time)")
+    # fair turns and limits (docs/endpoint.md, "Safe by default")
+    p.add_argument("--short-seconds", type=float, default=1.0, metavar="S", help="a query running longer is long (default 1)")
+    p.add_argument(
+        "--long-queries",
+        type=int,
+        default=None,
+        metavar="N",
+        help="long queries at once, one per client (default: workers - 1, at least 1)",
+    )
+    p.add_argument(
+        "--per-client", type=int, default=2, metavar="N", help="queries one client may have waiting or running; more get 429 (default 2)"
+    )
+    p.add_argument("--queue", type=int, default=64, metavar="N", help="queries waiting for a worker; more get 503 (default 64)")
+    p.add_argument(
+        "--worker-memory",
+        type=int,
+        default=1024,
+        metavar="MIB",
+        help="memory a query worker may use beyond its store, in MiB; 0: no limit (default 1024)",
+    )
+    p.add_argument(
+        "--spare-workers", type=int, default=0, metavar="N", help="loaded workers kept ready to replace a stopped one at once (default 0)"
+    )
+    p.add_argument(
+        "--read-timeout", type=float, default=10.0, metavar="S", help="seconds to receive a request whole; 408 after (default 10)"
+    )
+    p.add_argument("--public-url", metavar="URL", help="the endpoint's URL in its descriptions (default: the address it listens on)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="proxies whose X-Forwarded-For names the client (default 127.0.0.1)",
+    )
     p.add_argument(
         "--store",
         metavar="URL",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -22,6 +23,8 @@ def read_query_text(file: str | None, text: str | None, stdin: TextIO | None = N
     if file == "-":
         return (stdin or sys.stdin).read()
     path = Path(file)
+    if path.is_dir():
+        raise QueryInputError(f"{path} is a folder, not a query file")
     if not path.is_file():
         raise QueryInputError(f"no such query file: {path}")
     try:
@@ -30,4 +33,11 @@ def read_query_text(file: str | None, text: str | None, stdin: TextIO | None = N
         raise QueryInputError(f"{path} is not UTF-8 text") from None
 
 
-__all__ = ["QueryInputError", "read_query_text"]
+def check_not_empty(text: str) -> str:
+    """``text``, unless it holds nothing but comments and white space (``QueryInputError``)."""
+    if not re.sub(r"#[^\n]*", "", text).strip():
+        raise QueryInputError("the query is empty (nothing but comments and white space)")
+    return text
+
+
+__all__ = ["QueryInputError", "check_not_empty", "read_query_text"]

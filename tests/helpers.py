@@ -41,11 +41,17 @@ def answers(url: str) -> bool:
 
 @contextmanager
 def serving(
-    argv: list[str], ready_url: str, cwd: Path | None = None, wait: float = 60.0, env: dict[str, str] | None = None
+    argv: list[str],
+    ready_url: str,
+    cwd: Path | None = None,
+    wait: float = 60.0,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run the server ``argv`` (in the environment ``env``, default this one) until the block ends; enter once
-    ``ready_url`` answers (waiting at most ``wait`` seconds)."""
-    with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty server never blocks on a full pipe
+    ``ready_url`` answers (waiting at most ``wait`` seconds). Its standard error goes to ``log`` when given
+    (the test reads it), else to a temporary file."""
+    with log.open("w+b") if log else tempfile.TemporaryFile() as stderr:  # a file, not a pipe: never blocks on a full pipe
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr, cwd=cwd, env=env)
         try:
             deadline = time.monotonic() + wait

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from kkni_rdf.checks.catalogue import Catalogue, CheckError, Qual
+from kkni_rdf.limits import TooDeep, json_depth
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
 from kkni_rdf.validation.reader import InputError, read_store
 
@@ -150,7 +151,10 @@ def codes_from_text(text: str, suffix: str) -> list[str]:
     """Unit codes from a JSON list (or ``{"units": [...]}``), a CSV (column ``code`` or the first), or plain text."""
     if suffix == ".json":
         try:
+            json_depth(text)  # before the recursive parser sees it
             data = json.loads(text)
+        except TooDeep as exc:
+            raise CheckError(str(exc)) from None
         except json.JSONDecodeError as exc:
             raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.lineno, exc.colno) from None
         if isinstance(data, dict):

@@ -9,17 +9,21 @@ does changes the store.
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kkni_rdf import __version__
@@ -30,7 +34,7 @@ from kkni_rdf.endpoint.execute import Job
 from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.pages import TEMPLATES
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
-from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
 
 __all__ = ["Endpoint", "EndpointConfig", "create_app", "serve"]
 
@@ -58,7 +62,47 @@ class RequestLog:
             await send(message)
 
         await self.app(scope, receive, sending)
-        log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status[0], (time.perf_counter() - start) * 1000)
+        log.info("%s %s %d %.1f ms", scope["method"], loggable(scope["path"]), status[0], (time.perf_counter() - start) * 1000)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\xa0\u2028\u2029]")
+
+
+def loggable(text: str) -> str:
+    """``text`` with control characters, spaces and line breaks percent-encoded: one log record stays one line."""
+    return _UNPRINTABLE.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode("utf-8")), text)
+
+
+class Methods:
+    """Answers ``OPTIONS`` (204) and methods no route takes (405, JSON) with the ``Allow`` of every route
+    matching the path: Starlette's own 405 names only the first route's methods (``Allow: GET`` on
+    ``/sparql``, which takes POST as well). CORS preflights are answered before this, by CORSMiddleware."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "POST"):
+            await self.app(scope, receive, send)
+            return
+        allowed = _methods([*scope["app"].router.routes, *router.routes], {**scope, "method": "GET"}) | {"OPTIONS"}
+        order = ["GET", "HEAD", "POST", "OPTIONS"]
+        names = sorted(allowed, key=lambda m: order.index(m) if m in order else len(order))
+        if scope["method"] == "OPTIONS":
+            response = Response(status_code=204, headers={"Allow": ", ".join(names)})
+        else:
+            response = respond(errors.method_not_allowed(scope["method"], names))
+        await response(scope, receive, send)
+
+
+def _methods(routes: Iterable[BaseRoute], scope: Scope) -> set[str]:
+    """The methods of every route (with methods, or a static mount) that matches the path of ``scope``."""
+    allowed: set[str] = set()
+    for route in routes:
+        methods = getattr(route, "methods", None) or ({"GET", "HEAD"} if isinstance(route, Mount) else None)
+        if methods and route.matches(scope)[0] != Match.NONE:
+            allowed |= methods
+    return allowed
 
 
 def respond(outcome: Outcome) -> Response:
@@ -77,7 +121,7 @@ async def answer(request: Request, job: Job | Outcome) -> Response:
         return respond(job)
     e = endpoint(request)
     hit = e.cached(job)
-    return respond(hit if hit is not None else await run_in_threadpool(e.evaluate, job))
+    return respond(hit if hit is not None else await e.evaluate(job, request.client.host if request.client else ""))
 
 
 # ----------------------------------------------------------------------------- OpenAPI descriptions
@@ -90,8 +134,9 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     406: {"description": "No acceptable format for this kind of result"},
     413: {"description": "The query or the request body is too large"},
     415: {"description": "The request body's content type is not a SPARQL query or a form"},
-    422: {"description": "The answer would exceed the result caps (never a truncated 200)"},
-    503: {"description": "Every query worker is busy (Retry-After)"},
+    422: {"description": "The answer would exceed the result caps (never a truncated 200), or its evaluation the memory limit"},
+    429: {"description": "This client already has its share of queries waiting or running (Retry-After)"},
+    503: {"description": "Every query worker is busy, or the query turned long while the long-query lane was taken (Retry-After)"},
     504: {"description": "The query passed the deadline and was stopped"},
 }
 _QUERY_RESULTS: dict[int | str, dict[str, object]] = {
@@ -102,22 +147,24 @@ _QUERY_RESULTS: dict[int | str, dict[str, object]] = {
     **_ERRORS,
 }
 _RDF_200: dict[int | str, dict[str, object]] = {
-    200: {"description": "RDF, by Accept or `format`", "content": {f.media_type: {} for f in GRAPH_FORMATS}}
+    200: {"description": "RDF, by Accept or `format`", "content": {f.media_type: {} for f in GRAPH_FORMATS}},
+    400: {"description": "Unknown `format`"},
+    406: {"description": "No acceptable format for this description"},
 }
 _POST_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            protocol.SPARQL_QUERY: {"schema": {"type": "string"}},
+            protocol.SPARQL_QUERY: {"schema": {"type": "string", "minLength": 1}},
             protocol.FORM: {
                 "schema": {
                     "type": "object",
                     "required": ["query"],
                     "properties": {
-                        "query": {"type": "string"},
+                        "query": {"type": "string", "minLength": 1},
                         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
                         "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-                        "format": {"type": "string"},
+                        "format": {"type": "string", "enum": known_format_names()},
                     },
                 }
             },
@@ -128,11 +175,28 @@ _POST_BODY = {
 FormatParam = Annotated[
     str | None,
     Query(
-        description="A format name or media type, overriding Accept (json, xml, csv, tsv, turtle, ntriples, nquads, trig, jsonld, rdfxml)"
+        description="A format name or media type, overriding Accept (json, xml, csv, tsv, turtle, ntriples, nquads, trig, jsonld, rdfxml)",
+        json_schema_extra={"enum": known_format_names()},
     ),
 ]
+
+
 AcceptHeader = Annotated[str | None, Header(description="Media types the client accepts")]
 LangParam = Annotated[str | None, Query(description="The page's language, id or en (default: Accept-Language, else id)")]
+
+
+def public_url(request: Request) -> str:
+    """The endpoint's own URL for its descriptions: ``--public-url``, else the address the server listens on.
+    Never the client's Host header: a description must not say what a client made up (nor vary with it)."""
+    configured = endpoint(request).config.public_url
+    if configured:
+        return configured.rstrip("/") + "/"
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    scheme = request.scope.get("scheme", "http")
+    host = f"[{host}]" if ":" in str(host) else host
+    default = (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+    return f"{scheme}://{host}/" if default or port is None else f"{scheme}://{host}:{port}/"
+
 
 # ----------------------------------------------------------------------------- routes
 
@@ -154,7 +218,9 @@ async def healthz(request: Request) -> dict[str, object]:
 )
 async def sparql_get(
     request: Request,
-    query: Annotated[str | None, Query(description="The SPARQL query; without it the service description is returned")] = None,
+    query: Annotated[
+        str | None, Query(min_length=1, description="The SPARQL query, once; without it the service description is returned")
+    ] = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri", description="Graphs that make the default graph")] = [],  # noqa: B006
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri", description="Graphs available to GRAPH")] = [],  # noqa: B006
     update: Annotated[str | None, Query(description="Refused: updates are not accepted (403)")] = None,
@@ -163,9 +229,11 @@ async def sparql_get(
 ) -> Response:
     e = endpoint(request)
     if update is not None:
-        return respond(errors.update_refused().outcome())
+        return respond(errors.refused(errors.update_refused()))
+    if len(request.query_params.getlist("query")) > 1:
+        return respond(errors.query_twice())
     if query is None:
-        url, key = str(request.url_for("sparql_get")), protocol.graph_format(accept, format)
+        url, key = public_url(request) + "sparql", protocol.graph_format(accept, format)
         return respond(await run_in_threadpool(e.service_description, url, key))
     dg, ng = protocol.graph_list(default_graph_uri), protocol.graph_list(named_graph_uri)
     return await answer(request, protocol.job(query, accept, format, dg, ng, e.config.max_query_bytes))
@@ -184,7 +252,7 @@ async def sparql_post(request: Request) -> Response:
 
 @router.get("/.well-known/void", summary="The VoID description of the dataset", tags=["service"], responses=_RDF_200)
 def void(request: Request, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
-    return respond(endpoint(request).void(str(request.base_url), protocol.graph_format(accept, format)))
+    return respond(endpoint(request).void(public_url(request), protocol.graph_format(accept, format)))
 
 
 @router.get("/queries", summary="The named queries (queries/*.rq) with their header comments", tags=["queries"])
@@ -224,7 +292,7 @@ async def download(request: Request, filename: str) -> Response:
     "/ontology",
     summary="The ontology: HTML documentation for browsers, the ontology graph for machines",
     tags=["linked data"],
-    responses={**_RDF_200, 404: {}},
+    responses={**_RDF_200, 200: {"content": {"text/html": {}, **{f.media_type: {} for f in GRAPH_FORMATS}}}, 404: {}},
 )
 def ontology(request: Request, format: FormatParam = None, accept: AcceptHeader = None, lang: LangParam = None) -> Response:
     return respond(endpoint(request).ontology(accept, format, choose(lang, request.headers.get("accept-language"))))
@@ -265,7 +333,16 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # /docs is web.docs: Swagger UI served from this server
     )
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema is None:
+            app.openapi_schema = optional_parameters_as_plain(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(HttpCaching)  # HEAD, ETag and Last-Modified, 304 (innermost: the log sees HEAD as HEAD)
+    app.add_middleware(Methods)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -278,12 +355,69 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
     app.include_router(web.router)  # pages, /docs, /findings, /check, named queries' parameters: before the catch-all
     app.include_router(router)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(Exception, server_error)
     return app
 
 
-def serve(config: EndpointConfig, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app on uvicorn until interrupted."""
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Our fault, in JSON like every other answer (the traceback goes to the log, never to the client)."""
+    log.error("%s %s failed", request.method, loggable(request.url.path), exc_info=exc)
+    return respond(errors.internal("The server failed; this is our fault.", "Server gagal; ini kesalahan kami."))
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (a path no route reads, …) as this endpoint's JSON."""
+    status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
+    if status == 404:
+        return respond(errors.not_found(f"Nothing is served at {loggable(request.url.path)}.", "Tidak ditemukan."))
+    if status == 405:
+        return respond(errors.method_not_allowed(request.method, ["GET", "POST", "OPTIONS"]))
+    detail = exc.detail if isinstance(exc, StarletteHTTPException) else "error"
+    return respond(errors.error(status, "http error", str(detail), "Permintaan gagal."))
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """A parameter FastAPI could not read (an empty ``query``, …): 400 in this endpoint's JSON, never 422."""
+    problems = exc.errors() if isinstance(exc, RequestValidationError) else []
+    if any(list(p.get("loc", ()))[-1:] == ["query"] for p in problems):
+        return respond(errors.missing_query())
+    where = [{"in": ".".join(str(x) for x in p.get("loc", ())), "problem": str(p.get("msg", ""))} for p in problems]
+    return respond(errors.bad_request("A parameter is not valid.", problems=where))
+
+
+def optional_parameters_as_plain(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional parameter is a plain schema in the description: a URL parameter is absent or a
+    string, never JSON ``null`` (FastAPI writes ``anyOf: [string, null]`` for ``str | None``)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for param in operation.get("parameters", []):
+                inner = param.get("schema", {})
+                options = [o for o in inner.get("anyOf", []) if o.get("type") != "null"]
+                if "anyOf" in inner and len(options) == 1:
+                    rest = {k: v for k, v in inner.items() if k != "anyOf"}
+                    param["schema"] = {**options[0], **rest}
+    return schema
+
+
+def serve(config: EndpointConfig, host: str = "127.0.0.1", port: int = 8000, forwarded_allow_ips: str = "127.0.0.1") -> None:
+    """Run the app on uvicorn (h11, with the read timeout and size limits of ``server``) until interrupted."""
     import uvicorn
 
+    from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
+    settings = uvicorn.Config(
+        create_app(config),
+        host=host,
+        port=port,
+        http=protocol_class(config.read_timeout, MAX_HEAD),
+        h11_max_incomplete_event_size=MAX_HEAD,
+        timeout_keep_alive=5,
+        proxy_headers=True,  # the client's address (per-client limits) from X-Forwarded-For, only from these proxies
+        forwarded_allow_ips=forwarded_allow_ips,
+        access_log=False,
+        log_level="info",
+    )
+    uvicorn.Server(settings).run()

@@ -8,10 +8,13 @@ fields that say what and where (``line``/``column``, ``limit``/``unit``, ``unkno
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
 from dataclasses import dataclass, replace
 
+from kkni_rdf.store.guard import Refused, service_refused, too_deep, unknown_graphs, update_refused
 from kkni_rdf.store.protocol import QueryError
+
+__all__ = ["Outcome", "Refused", "refused", "service_refused", "too_deep", "unknown_graphs", "update_refused"]
 
 JSON_TYPE = "application/json"
 
@@ -36,54 +39,11 @@ def error(status: int, error: str, message: str, pesan: str, /, **extra: object)
     return Outcome(status, JSON_TYPE, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
 
-class Refused(Exception):
-    """A query the endpoint will not run (raised by ``guard``): its status and bilingual message."""
-
-    def __init__(self, status: int, error: str, message: str, pesan: str, **extra: object) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error = error
-        self.message = message
-        self.pesan = pesan
-        self.extra = extra
-
-    def as_dict(self) -> dict[str, object]:
-        return {"error": self.error, "message": self.message, "pesan": self.pesan, **self.extra}
-
-    def outcome(self) -> Outcome:
-        return error(self.status, self.error, self.message, self.pesan, **self.extra)
+# -- what a query may not do (400, 403): built by the one guard, ``kkni_rdf.store.guard``
 
 
-# -- what a query may not do (400, 403)
-
-
-def service_refused() -> Refused:
-    return Refused(
-        400,
-        "service refused",
-        "SERVICE is not allowed: this endpoint never makes requests to other servers. Query them yourself, or load their data.",
-        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain.",
-    )
-
-
-def update_refused() -> Refused:
-    return Refused(
-        403,
-        "update refused",
-        "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused.",
-        "Endpoint ini hanya-baca: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) ditolak.",
-    )
-
-
-def unknown_graphs(unknown: Iterable[str], known: Iterable[str]) -> Refused:
-    return Refused(
-        400,
-        "unknown graph",
-        "The dataset names graphs this endpoint does not hold; it never fetches graphs from the web.",
-        "Dataset menyebut graf yang tidak ada di endpoint ini; endpoint tidak pernah mengambil graf dari web.",
-        unknown=sorted(set(unknown)),
-        known=sorted(known),
-    )
+def refused(r: Refused) -> Outcome:
+    return error(r.status, r.error, r.message, r.pesan, **r.extra)
 
 
 def malformed(e: QueryError) -> Outcome:
@@ -163,11 +123,58 @@ def internal(message: str, pesan: str) -> Outcome:
     return error(500, "internal error", message, pesan)
 
 
-def busy() -> Outcome:
+def _retry(answer: Outcome, seconds: float) -> Outcome:
+    return replace(answer, headers=(("Retry-After", str(max(1, math.ceil(seconds)))),))
+
+
+def busy(retry_after: float = 1.0) -> Outcome:
+    """503: every query worker stayed busy until the deadline, or the queue of waiting queries is full."""
     answer = error(
         503, "busy", "Every query worker is busy; try again shortly.", "Semua pekerja kueri sedang sibuk; coba lagi sebentar lagi."
     )
-    return replace(answer, headers=(("Retry-After", "1"),))
+    return _retry(answer, retry_after)
+
+
+def long_lane_full(limit: int, retry_after: float) -> Outcome:
+    """503: the query ran past the short time while the long queries' slots were all taken; it was stopped."""
+    answer = error(
+        503,
+        "busy",
+        f"The query ran long while {limit} other long {'query was' if limit == 1 else 'queries were'} running; it was stopped "
+        "so that short queries keep being answered. Try again later, or narrow the query.",
+        "Kueri berjalan lama sementara kueri panjang lain sedang berjalan; kueri dihentikan. Coba lagi nanti.",
+        lane="long",
+    )
+    return _retry(answer, retry_after)
+
+
+def too_many_requests(limit: int, retry_after: float, running_long: bool = False, stopped: bool = False) -> Outcome:
+    """429: this client already has its share of queries waiting or running (or its one long query), or
+    came back before the Retry-After it was given when its long query was stopped."""
+    what = "a long query running" if running_long else f"{limit} queries waiting or running"
+    message = f"You already have {what}; wait for {'it' if running_long else 'them'} to finish."
+    if stopped:
+        message = "Your last query was stopped for running long while the long-query lane was taken; wait for Retry-After."
+    answer = error(
+        429,
+        "too many requests",
+        message,
+        "Anda sudah memiliki kueri yang sedang berjalan; tunggu sampai selesai.",
+        limit=1 if running_long else limit,
+    )
+    return _retry(answer, retry_after)
+
+
+def memory_limit(limit: int) -> Outcome:
+    """422: evaluating the query needed more memory than a query worker may take (the worker was replaced)."""
+    return error(
+        422,
+        "memory limit",
+        f"The query needed more than this endpoint's {limit // 2**20} MiB of working memory and was stopped; add LIMIT or narrow the query.",
+        f"Kueri membutuhkan lebih dari {limit // 2**20} MiB memori dan dihentikan; tambahkan LIMIT atau persempit kueri.",
+        limit=limit,
+        unit="bytes of memory",
+    )
 
 
 def timeout(seconds: float) -> Outcome:
@@ -177,4 +184,61 @@ def timeout(seconds: float) -> Outcome:
         f"The query did not finish within this endpoint's deadline of {seconds:g} s and was stopped.",
         f"Kueri tidak selesai dalam batas waktu {seconds:g} detik dan dihentikan.",
         timeout=seconds,
+    )
+
+
+# -- what the HTTP server refuses before the app sees the request (400, 405, 408, 414, 431)
+
+
+def query_twice() -> Outcome:
+    return error(
+        400,
+        "query given twice",
+        "Give the `query` parameter exactly once (SPARQL 1.1 Protocol §2.1).",
+        "Berikan parameter `query` tepat satu kali.",
+    )
+
+
+def bad_request(message: str, **extra: object) -> Outcome:
+    return error(400, "bad request", message, "Permintaan tidak valid.", **extra)
+
+
+def method_not_allowed(method: str, allowed: list[str]) -> Outcome:
+    answer = error(
+        405,
+        "method not allowed",
+        f"{method} is not allowed here; use {', '.join(allowed)}.",
+        f"Metode {method} tidak diizinkan di sini.",
+        allowed=allowed,
+    )
+    return replace(answer, headers=(("Allow", ", ".join(allowed)),))
+
+
+def request_timeout(seconds: float) -> Outcome:
+    return error(
+        408,
+        "request timeout",
+        f"The request was not received whole within {seconds:g} s; the connection is closed.",
+        f"Permintaan tidak diterima utuh dalam {seconds:g} detik; koneksi ditutup.",
+        timeout=seconds,
+    )
+
+
+def uri_too_long(limit: int) -> Outcome:
+    return error(
+        414,
+        "uri too long",
+        f"The request line is longer than {limit} bytes; POST long queries (up to the query limit) instead.",
+        f"Baris permintaan lebih panjang dari {limit} byte; kirim kueri panjang dengan POST.",
+        limit=limit,
+    )
+
+
+def headers_too_large(limit: int) -> Outcome:
+    return error(
+        431,
+        "headers too large",
+        f"The request's headers are longer than {limit} bytes.",
+        f"Header permintaan lebih panjang dari {limit} byte.",
+        limit=limit,
     )

@@ -22,9 +22,9 @@ import pyoxigraph as ox
 
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome, Refused
-from kkni_rdf.endpoint.guard import check_graphs, check_query
 from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format, results_format
+from kkni_rdf.store.guard import check_graphs, check_query
 from kkni_rdf.store.protocol import QueryError
 
 
@@ -98,7 +98,11 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job
         if len(triples) > limits.max_results:
             return errors.too_large("triples", limits.max_results)
         fmt = rdf_format(job.graph_format)
-        body = _written(lambda out: ox.serialize(triples, out, format=fmt, prefixes=prefixes), limits.max_bytes)
+        try:
+            body = _written(lambda out: ox.serialize(triples, out, format=fmt, prefixes=prefixes), limits.max_bytes)
+        except (OSError, ValueError):  # a format that cannot carry these triples (JSON-LD has no triple terms)
+            others = [f.media_type for f in GRAPH_FORMATS if f.key != job.graph_format]
+            return errors.not_acceptable("construct/describe (with triple terms)", others)
         return errors.too_large("bytes", limits.max_bytes) if body is None else _ok(job.graph_format, body)
     if job.result_format is None:
         form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
@@ -129,6 +133,6 @@ def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
         result = served.store.query(job.text, **kwargs)
         return serialise(result, job, limits, served.prefixes)
     except Refused as r:
-        return r.outcome()
+        return errors.refused(r)
     except QueryError as e:
         return errors.malformed(e)

@@ -1,4 +1,4 @@
-"""Query worker processes: a deadline that holds even for CPU-bound evaluation.
+"""Query worker processes: a deadline that holds, a memory limit the OS enforces, and fair turns.
 
 Oxigraph releases the GIL while it evaluates a query, so other requests keep being served, but it
 cannot be interrupted: a thread running a pathological query would keep a core busy until the
@@ -6,54 +6,69 @@ query ends, however long that is. So queries run in worker processes, each with 
 the (small, immutable) store; when a query passes its deadline its worker is killed, which frees
 the core at once, and a fresh worker is started in the background. The HTTP process never
 evaluates a client's query itself.
+
+**Memory.** Each worker limits its own address space (``RLIMIT_AS``) once its store is loaded: what
+it then takes plus ``WorkerSetup.memory`` (``--worker-memory``). A query that needs more makes an allocation fail: the
+engine aborts (or Python raises ``MemoryError``), the client gets 422 ``memory limit`` and the
+worker is replaced. No query can take the machine's memory.
+
+**Fair turns** (``Policy``): waiting for a worker holds no thread (an ``asyncio`` future), so the
+server's threads keep serving pages while queries wait; and
+
+- a client (its address) may have ``per_client`` queries waiting or running; more get 429;
+- at most ``queue`` queries wait; more get 503 at once (never an unbounded queue);
+- a query that runs past ``short_seconds`` is *long*; at most ``long_queries`` long queries run at
+  once (default: one fewer than the workers), one per client. A query that turns long when no long
+  slot is free is stopped (503, or 429 if its client has a long one running), so at least one
+  worker is always either free or busy with a query younger than ``short_seconds``: a short query
+  never waits much longer than that behind other clients' long ones. The stopped client is told
+  when to come back (twice as late for each of its queries stopped in the last minute) and is
+  refused (429) until then, so repeating a runaway query cannot keep the short lane busy;
+- when a worker frees, the waiting query of the client that used the workers least in the last
+  minute goes first (then fewer queries admitted, then the longest waiting);
+- ``spares`` loaded processes replace a stopped worker at once (a new one loads in the background);
+- the deadline (``timeout``) counts from the query's arrival: waiting for a worker uses it up.
+
+Answers that tell a client to come back carry ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
 import logging
-import queue
+import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
-from dataclasses import dataclass
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+
+from cachetools import TTLCache
 
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
-from kkni_rdf.endpoint.execute import Job, Limits, execute
-from kkni_rdf.endpoint.served import ServedStore, StoreSource
+from kkni_rdf.endpoint.execute import Job
+from kkni_rdf.endpoint.worker import READY, WorkerSetup, _Retire
+
+__all__ = ["Policy", "QueryPool", "WorkerSetup"]
 
 log = logging.getLogger("kkni.endpoint")
 
-_READY = "ready"
-
 
 @dataclass(frozen=True)
-class WorkerSetup:
-    """The first message a worker gets: where its store is and the caps on every answer."""
+class Policy:
+    """How queries share the workers (docs/endpoint.md, "Fair turns")."""
 
-    source: StoreSource
-    limits: Limits
-
-
-def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
-    """A worker: open the store it is told, then answer jobs until the pipe closes."""
-    setup: WorkerSetup = conn.recv()
-    served = ServedStore.open(setup.source)
-    conn.send(_READY)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            outcome = execute(served, job, setup.limits)
-        except Exception:
-            log.exception("query worker failed")
-            outcome = errors.internal("The query engine failed; this is our fault.", "Mesin kueri gagal.")
-        conn.send(outcome)
+    timeout: float = 10.0  # seconds from a query's arrival to its answer (waiting included)
+    short_seconds: float = 1.0  # a query running longer is long
+    long_queries: int | None = None  # long queries at once (None: one fewer than the workers, at least one)
+    per_client: int = 2  # queries one client may have waiting or running
+    queue: int = 64  # queries waiting for a worker, at most
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -62,34 +77,65 @@ class _Worker:
     conn: Connection
 
 
-class QueryPool:
-    """``size`` worker processes; ``run`` gives a job to an idle one under a deadline."""
+@dataclass(eq=False)
+class _Waiter:
+    future: asyncio.Future[_Worker]
+    client: str
+    arrival: int
 
-    def __init__(self, size: int, setup: WorkerSetup, start_timeout: float = 120.0) -> None:
+
+@dataclass(eq=False)
+class _Ticket:
+    """A query on a worker: whose, until when, and whether the pool stopped it (and why)."""
+
+    client: str
+    deadline: float
+    stopped: Outcome | None = None
+    long: bool = False
+    done: bool = False
+    worker: _Worker | None = field(default=None, repr=False)
+
+
+class QueryPool:
+    """``size`` worker processes; ``run`` gives a job to one under the policy's deadline and turns."""
+
+    def __init__(self, size: int, setup: WorkerSetup, start_timeout: float = 120.0, policy: Policy | None = None, spares: int = 0) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.size = size
         self.setup = setup
         self.start_timeout = start_timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
+        self.policy = policy or Policy()
+        self.long_slots = self.policy.long_queries if self.policy.long_queries is not None else max(1, size - 1)
         self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()
+        self._waiters: list[_Waiter] = []
+        self._arrivals = itertools.count()
+        self._spares: list[_Worker] = []  # started and loaded, waiting to replace a stopped worker at once
+        self.spares = spares
+        self._used: TTLCache[str, float] = TTLCache(maxsize=65536, ttl=60.0)  # worker seconds per client, last minute
+        self._penalty: TTLCache[str, float] = TTLCache(maxsize=65536, ttl=600.0)  # client -> until when it is refused
+        self._stops: TTLCache[str, int] = TTLCache(maxsize=65536, ttl=60.0)  # client -> its queries stopped lately
+        self._clients: Counter[str] = Counter()  # queries waiting or running, per client
+        self._running: dict[_Worker, _Ticket] = {}
         self._closed = False
-        self.killed = 0  # workers stopped at a deadline
+        self._executor = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="kkni-query")
+        self.killed = 0  # workers stopped at a deadline or by the policy
 
     # -- life cycle
 
     def _spawn(self) -> _Worker:
-        # A fresh interpreter (`python -m kkni_rdf.endpoint.pool FD`), talking over a socket pair:
+        # A fresh interpreter (`python -m kkni_rdf.endpoint.worker FD`), talking over a socket pair:
         # never a fork of this multi-threaded process, and no re-import of the caller's script.
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
-        process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.pool", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
+        process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
         theirs.close()
         conn = Connection(mine.detach())
         try:
             conn.send(self.setup)
-            ready = conn.poll(self.start_timeout) and conn.recv() == _READY
+            ready = conn.poll(self.start_timeout) and conn.recv() == READY
         except (EOFError, OSError):
             ready = False
         if not ready:
@@ -99,24 +145,47 @@ class QueryPool:
             raise RuntimeError("a query worker did not start")
         return _Worker(process, conn)
 
-    def _add(self, worker: _Worker) -> None:
+    def _release(self, worker: _Worker) -> None:
+        """Give ``worker`` to the waiting query whose turn it is, else make it idle (from any thread).
+
+        Whose turn: the client that used the workers least in the last minute, then the one with
+        fewer queries admitted, then the longest waiting: a client's burst does not go first."""
         with self._lock:
             if self._closed:
                 self._stop(worker)
                 return
             self._all.add(worker)
-        self._idle.put(worker)
+            self._waiters = [w for w in self._waiters if not w.future.done()]
+            if self._waiters:
+                waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0), self._clients[w.client], w.arrival))
+                self._waiters.remove(waiter)
+                log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
+                waiter.future.get_loop().call_soon_threadsafe(self._hand, waiter.future, worker)
+                return
+            self._idle.append(worker)
+
+    def _hand(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if waiter.done():  # its query gave up meanwhile
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
 
     def start(self) -> None:
-        failures: list[Exception] = []
+        failures: list[BaseException] = []
 
-        def add() -> None:
+        def add(spare: bool) -> None:
             try:
-                self._add(self._spawn())
-            except Exception as exc:
+                worker = self._spawn()
+            except (RuntimeError, OSError) as exc:
                 failures.append(exc)
+                return
+            if spare:
+                with self._lock:
+                    self._spares.append(worker)
+            else:
+                self._release(worker)
 
-        threads = [threading.Thread(target=add) for _ in range(self.size)]
+        threads = [threading.Thread(target=add, args=(i >= self.size,)) for i in range(self.size + self.spares)]
         for t in threads:
             t.start()
         for t in threads:
@@ -125,65 +194,177 @@ class QueryPool:
             self.close()
             raise RuntimeError("the query workers did not start") from failures[0]
 
-    def _stop(self, worker: _Worker) -> None:
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
         worker.process.kill()
-        worker.process.wait(5)
+        with contextlib.suppress(subprocess.TimeoutExpired):  # a kill is not refused
+            worker.process.wait(5)
         worker.conn.close()
 
     def _replace(self, worker: _Worker) -> None:
+        """Stop ``worker``; a spare takes its place at once, and a new process is started in the background."""
         with self._lock:
             self._all.discard(worker)
-        self._stop(worker)
+            spare = self._spares.pop() if self._spares else None
+        worker.process.kill()  # the core is freed at once; it is reaped in the background
+        if spare is not None:
+            self._release(spare)
 
         def respawn() -> None:
+            self._stop(worker)
             try:
-                self._add(self._spawn())
+                fresh = self._spawn()
             except Exception:  # pragma: no cover - logged; the pool runs one worker short
                 log.exception("could not start a replacement query worker")
+                return
+            with self._lock:
+                keep_as_spare = not self._closed and len(self._all) >= self.size
+                if keep_as_spare:
+                    self._spares.append(fresh)
+            if not keep_as_spare:
+                self._release(fresh)
 
         threading.Thread(target=respawn, daemon=True).start()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            workers = list(self._all)
+            workers = [*self._all, *self._spares]
             self._all.clear()
+            self._idle.clear()
+            self._spares.clear()
         for w in workers:
             self._stop(w)
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
-    # -- use
+    # -- state
 
     @property
     def idle(self) -> int:
-        return self._idle.qsize()
+        with self._lock:
+            return len(self._idle)
 
     @property
     def alive(self) -> int:
         with self._lock:
             return sum(1 for w in self._all if w.process.poll() is None)
 
-    def run(self, job: Job, timeout: float) -> Outcome:
-        """The job's outcome, or 504 at the deadline (its worker killed), or 503 if none is free in time."""
-        deadline = time.monotonic() + timeout
+    def state(self) -> dict[str, int]:
+        """Queries running (and how many of them are long) and waiting."""
+        with self._lock:
+            running = list(self._running.values())
+            return {
+                "running": len(running),
+                "long": sum(1 for t in running if t.long),
+                "waiting": sum(1 for w in self._waiters if not w.future.done()),
+                "spares": len(self._spares),
+            }
+
+    # -- use
+
+    async def run(self, job: Job, client: str = "") -> Outcome:
+        """The job's outcome; 429/503 when the policy refuses it or stops it, 504 at the deadline, 422 past the memory limit."""
+        loop = asyncio.get_running_loop()
+        policy = self.policy
+        deadline = loop.time() + policy.timeout
+        waiter: asyncio.Future[_Worker] = loop.create_future()  # used if no worker is idle
+        with self._lock:
+            until = self._penalty.get(client, 0.0)
+            if until > loop.time():  # told to come back later (its query was stopped), and came back early
+                return errors.too_many_requests(policy.per_client, until - loop.time(), stopped=True)
+            if self._clients[client] >= policy.per_client:
+                return errors.too_many_requests(policy.per_client, policy.short_seconds)
+            if not self._idle and sum(1 for w in self._waiters if not w.future.done()) >= policy.queue:
+                return errors.busy(policy.short_seconds)
+            self._clients[client] += 1
+            log.debug("admitted %s (idle %d)", client, len(self._idle))
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                self._waiters.append(_Waiter(waiter, client, next(self._arrivals)))
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return errors.busy()
+            if worker is None:
+                try:
+                    worker = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+                except TimeoutError:
+                    if waiter.done() and not waiter.cancelled():  # handed a worker just as the wait ended
+                        self._release(waiter.result())
+                    return errors.busy(policy.short_seconds)
+            return await self._evaluate(loop, worker, job, _Ticket(client, deadline))
+        finally:
+            with self._lock:
+                self._clients[client] -= 1
+                if self._clients[client] <= 0:
+                    del self._clients[client]
+
+    async def _evaluate(self, loop: asyncio.AbstractEventLoop, worker: _Worker, job: Job, ticket: _Ticket) -> Outcome:
+        ticket.worker = worker
+        with self._lock:
+            self._running[worker] = ticket
+        timer = loop.call_later(self.policy.short_seconds, self._turn_long, ticket, loop)
+        started = loop.time()
+        try:
+            how, got = await loop.run_in_executor(self._executor, self._exchange, worker, job, max(0.0, ticket.deadline - loop.time()))
+        finally:
+            timer.cancel()
+            with self._lock:
+                ticket.done = True
+                self._running.pop(worker, None)
+                self._used[ticket.client] = self._used.get(ticket.client, 0.0) + loop.time() - started
+        if how == "answer" and got is not None:
+            if isinstance(got, _Retire) or ticket.stopped is not None:  # out of memory, or killed just as it answered
+                self._replace(worker)
+                return got.outcome if isinstance(got, _Retire) else got
+            self._release(worker)
+            return got
+        self._replace(worker)
+        if ticket.stopped is not None:
+            return ticket.stopped
+        if how == "deadline":
+            self.killed += 1
+            log.warning("query stopped at the %.3g s deadline; replacing its worker", self.policy.timeout)
+            return errors.timeout(self.policy.timeout)
+        code = worker.process.returncode
+        if code == -signal.SIGABRT and self.setup.memory > 0:  # an allocation failed past the memory limit
+            log.warning("a query passed the worker memory limit; replacing its worker")
+            return errors.memory_limit(self.setup.memory)
+        log.error("a query worker died (exit %s)", code)
+        return errors.internal("The query worker stopped unexpectedly.", "Pekerja kueri berhenti.")
+
+    @staticmethod
+    def _exchange(worker: _Worker, job: Job, timeout: float) -> tuple[str, Outcome | _Retire | None]:
+        """Send ``job`` and wait (in a pool thread) for its answer: ("answer", …), ("deadline", None) or ("died", None)."""
         try:
             worker.conn.send(job)
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                outcome: Outcome = worker.conn.recv()
-                self._idle.put(worker)
-                return outcome
-        except (EOFError, OSError, BrokenPipeError):
-            log.error("a query worker died")
-            self._replace(worker)
-            return errors.internal("The query worker stopped unexpectedly.", "Pekerja kueri berhenti.")
-        self.killed += 1
-        log.warning("query stopped at the %.3g s deadline; replacing its worker", timeout)
-        self._replace(worker)
-        return errors.timeout(timeout)
+            if worker.conn.poll(timeout):
+                got: Outcome | _Retire = worker.conn.recv()
+                return "answer", got
+        except (EOFError, OSError):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(5)  # for its exit status
+            return "died", None
+        return "deadline", None
 
-
-if __name__ == "__main__":  # pragma: no cover - a worker process started by QueryPool._spawn
-    worker_main(Connection(int(sys.argv[1])))
+    def _turn_long(self, ticket: _Ticket, loop: asyncio.AbstractEventLoop) -> None:
+        """At ``short_seconds``: the query is long now; stop it if no long slot is free (or its client holds one)."""
+        with self._lock:
+            if ticket.done or ticket.worker is None:
+                return
+            long_ones = [t for t in self._running.values() if t.long]
+            # when to come back: when the running long query ends, and twice as long for each of the
+            # client's queries stopped in the last minute (up to a minute): a client repeating a
+            # long query cannot keep the short lane busy, and its queries are refused until then
+            stops = self._stops.get(ticket.client, 0)
+            self._stops[ticket.client] = stops + 1
+            lane_free = min((t.deadline for t in long_ones), default=loop.time()) - loop.time()
+            retry = min(60.0, max(1.0, lane_free, self.policy.short_seconds * 2**stops))
+            if any(t.client == ticket.client for t in long_ones):
+                ticket.stopped = errors.too_many_requests(1, retry, running_long=True)
+            elif len(long_ones) >= self.long_slots:
+                ticket.stopped = errors.long_lane_full(self.long_slots, retry)
+            else:
+                ticket.long = True
+                return
+            self._penalty[ticket.client] = loop.time() + retry
+            self.killed += 1
+            ticket.worker.process.kill()  # its exchange sees the pipe close; the answer is ticket.stopped
+        log.info("a query turned long with no long slot free; stopped (%d long running)", len(long_ones))

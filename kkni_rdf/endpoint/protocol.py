@@ -23,9 +23,11 @@ this endpoint's bilingual 413; so the endpoint does not use it, nor depend on py
 
 from __future__ import annotations
 
+import codecs
+import re
 from urllib.parse import parse_qs
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
@@ -146,6 +148,24 @@ def job(
     return Job(text, results, graph, default_graphs, named_graphs)
 
 
+#: The character sets a body may declare: Python's codecs for real character sets (UTF-8/16/32,
+#: ASCII, ISO 8859, Windows and other code pages, the East Asian sets), not the transforms it also
+#: registers (``undefined``, ``punycode``, ``idna``, ``unicode_escape``, ``rot13``, …).
+_CHARSET_CODECS = re.compile(
+    r"(utf_(8|16|32)(_[lb]e)?|ascii|latin_1|iso8859_\d+|cp\d+|mac_\w+|koi8_\w+|kz1048|ptcp154|"
+    r"big5(hkscs)?|gb2312|gbk|gb18030|hz|euc_\w+|shift_jis\w*|iso2022_\w+|johab|tis_620)"
+)
+
+
+def usable_charset(name: str) -> bool:
+    """Whether ``name`` is a character set this endpoint decodes bodies in."""
+    try:
+        codec = codecs.lookup(name).name.replace("-", "_")
+    except (LookupError, ValueError):
+        return False
+    return _CHARSET_CODECS.fullmatch(codec) is not None
+
+
 def _content_type(header: str) -> tuple[str, str]:
     """The media type (lower case) and the charset (default UTF-8) of a Content-Type header."""
     media, _, rest = header.partition(";")
@@ -174,30 +194,39 @@ async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
     """The job of a POST: a query body (``application/sparql-query``) or a form with ``query``."""
     media, charset = _content_type(request.headers.get("content-type", ""))
     if media == SPARQL_UPDATE:
-        return errors.update_refused().outcome()
+        return errors.refused(errors.update_refused())
     if media not in (SPARQL_QUERY, FORM):
         return errors.unsupported_media_type(media)
-    body = await _body(request, max_query_bytes)
+    try:
+        body = await _body(request, max_query_bytes)
+    except ClientDisconnect:  # gone, or cut off by the server's read timeout: nobody reads this answer
+        return errors.request_timeout(0)
     if body is None:
         return errors.request_too_large(max_query_bytes)
+    if not usable_charset(charset):
+        return errors.unsupported_charset(charset)
     try:
         text = body.decode(charset)
-    except LookupError:
-        return errors.unsupported_charset(charset)
     except UnicodeDecodeError as exc:
         return errors.bad_encoding(charset, exc)
+    except (UnicodeError, LookupError, ValueError):  # a codec that cannot read this body at all
+        return errors.unsupported_charset(charset)
     params: dict[str, list[str]] = {}
     for name, value in request.query_params.multi_items():
         params.setdefault(name, []).append(value)
     if media == FORM:
         form = parse_qs(text, keep_blank_values=True, encoding=charset)
         if "update" in form:
-            return errors.update_refused().outcome()
+            return errors.refused(errors.update_refused())
         if "query" not in form:
             return errors.missing_form_query()
-        text = form.pop("query")[-1]
+        if len(form["query"]) + len(params.get("query", [])) > 1:
+            return errors.query_twice()
+        text = form.pop("query")[0]
         for name, values in form.items():
             params.setdefault(name, []).extend(values)
+    elif "query" in params:  # the body is the query: one in the URL as well is a second
+        return errors.query_twice()
     return job(
         text,
         request.headers.get("accept"),

@@ -21,7 +21,7 @@ from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job, Limits
 from kkni_rdf.endpoint.i18n import Lang
 from kkni_rdf.endpoint.named import NAME, NamedQuery, load_named_queries
-from kkni_rdf.endpoint.pool import QueryPool, WorkerSetup
+from kkni_rdf.endpoint.pool import Policy, QueryPool, WorkerSetup
 from kkni_rdf.endpoint.protocol import graph_format, page_or_graph_format
 from kkni_rdf.endpoint.served import ServedStore, StoreSource
 from kkni_rdf.formats import GRAPH_FORMATS, content_type, media_type_of, rdf_format
@@ -42,6 +42,15 @@ class EndpointConfig:
     cache_entries: int = 2048  # finished answers kept (the data is immutable)
     log_queries: bool = False  # log query texts (off: only method, path, status and time)
     store_url: str | None = None  # serve from this SPARQL 1.1 endpoint instead of the embedded store
+    # fair turns and limits (kkni_rdf.endpoint.pool.Policy; docs/endpoint.md "Safe by default")
+    short_seconds: float = 1.0  # a query running longer is long
+    long_queries: int | None = None  # long queries at once (None: workers - 1, at least 1)
+    per_client: int = 2  # queries one client may have waiting or running (more: 429)
+    queue: int = 64  # queries waiting for a worker (more: 503)
+    worker_memory: int = 1024 * 2**20  # bytes a worker may take beyond its loaded store (0: no limit)
+    spare_workers: int = 0  # loaded processes kept ready to replace a stopped worker at once
+    read_timeout: float = 10.0  # seconds to receive a request's head and body (408 after)
+    public_url: str | None = None  # the endpoint's own URL in its descriptions (default: the address it listens on)
 
     @property
     def source(self) -> StoreSource:
@@ -50,6 +59,10 @@ class EndpointConfig:
     @property
     def limits(self) -> Limits:
         return Limits(self.max_results, self.max_bytes)
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(self.timeout, self.short_seconds, self.long_queries, self.per_client, self.queue)
 
 
 class Endpoint:
@@ -63,7 +76,12 @@ class Endpoint:
         self.named_queries = load_named_queries()
         self.example = self._example_resource()
         self.cache: AnswerCache[Outcome] = AnswerCache(config.cache_entries)
-        self.pool = QueryPool(config.workers, WorkerSetup(config.source, config.limits))
+        self.pool = QueryPool(
+            config.workers,
+            WorkerSetup(config.source, config.limits, config.worker_memory),
+            policy=config.policy,
+            spares=config.spare_workers,
+        )
 
     def start(self) -> None:
         self.pool.start()
@@ -83,6 +101,7 @@ class Endpoint:
             "workers": self.pool.size,
             "alive": self.pool.alive,
             "idle": self.pool.idle,
+            **self.pool.state(),
             "cached": len(self.cache),
         }
 
@@ -94,9 +113,9 @@ class Endpoint:
             log.info("query: %s", " ".join(job.text.split()))
         return self.cache.get(job)
 
-    def evaluate(self, job: Job) -> Outcome:
-        """The answer to ``job`` from a query worker, under the deadline (blocking: call it from a worker thread)."""
-        outcome = self.pool.run(job, self.config.timeout)
+    async def evaluate(self, job: Job, client: str = "") -> Outcome:
+        """The answer to ``job`` from a query worker, under the deadline and the pool's fair turns (holds no thread while it waits)."""
+        outcome = await self.pool.run(job, client)
         if outcome.cacheable:
             self.cache.put(job, outcome, len(outcome.body) + len(job.text))
         return outcome

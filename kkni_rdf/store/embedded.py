@@ -18,6 +18,7 @@ from kkni_rdf.iris import Iris, rebase_triple
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
 from kkni_rdf.store.derived import refresh_derived
+from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.protocol import QueryResult, query_error
 
 ONTOLOGY_GRAPH = "ontology"
@@ -102,9 +103,15 @@ class KkniStore:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, text: str, **kwargs: object) -> QueryResult:
-        """Run a query; without dataset options its default graph is the union of the named graphs."""
+        """Run a query; without dataset options its default graph is the union of the named graphs.
+        The guard (``store.guard``) refuses it first if it is too deep, uses SERVICE, is an update or
+        names a graph in FROM that the store does not hold (``Refused``)."""
+        prefixes = default_prefixes(self.base)
+        shape = analyse(text, prefixes)
+        if shape.has_dataset:
+            check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
         try:
-            return self.store.query(text, prefixes=default_prefixes(self.base), **kwargs)  # type: ignore[arg-type]
+            return self.store.query(text, prefixes=prefixes, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise query_error(exc, text) from None
 

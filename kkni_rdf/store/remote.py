@@ -78,6 +78,7 @@ from kkni_rdf.formats import rdf_format_of_media_type, results_format_of_media_t
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
+from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.protocol import QueryError, query_error
 from kkni_rdf.store.virtuoso import fix_results, is_virtuoso, pragmas, rewrite
 
@@ -342,6 +343,9 @@ class RemoteStore:
         protocol's ``default-graph-uri`` and ``named-graph-uri``. Without ``named_graphs``, the
         named graphs are ours (``graphs()``) wherever the store holds others.
         """
+        shape = analyse(self._prologue + text)  # the one guard (store.guard): never SERVICE, never an update
+        if shape.has_dataset:
+            check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
         union = bool(kwargs.get("use_default_graph_as_union", True))
         default = _iris(kwargs.get("default_graph"))
         named = _iris(kwargs.get("named_graphs"))

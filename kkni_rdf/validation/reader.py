@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kkni_rdf.formats import rdf_format_of_path
+from kkni_rdf.limits import TooDeep, check_depth
 
 #: The RDF files a user may give (Turtle, N-Triples, JSON-LD).
 RDF_SUFFIXES = (".json", ".jsonld", ".nt", ".ntriples", ".ttl", ".turtle")
@@ -44,6 +45,10 @@ def read_rdf(path: Path) -> list[ox.Triple]:
         raise InputError(path, "no such file")
     fmt = rdf_format(path)
     data = path.read_bytes()
+    try:
+        check_depth(data, fmt.name)  # before the recursive parser sees it
+    except TooDeep as exc:
+        raise InputError(path, str(exc), exc.line, exc.column) from None
     try:
         return [q.triple for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
     except SyntaxError as exc:
