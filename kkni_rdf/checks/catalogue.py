@@ -14,7 +14,7 @@ from kkni_rdf.store.protocol import QueryableStore, select
 
 
 class CheckError(ValueError):
-    """Bad input: an unknown qualification, or an unreadable file (with the line and column, where known)."""
+    """Bad input: an unknown or ambiguous qualification, or an unreadable file (with the line and column, where known)."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(message)

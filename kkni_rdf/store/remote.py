@@ -248,14 +248,15 @@ _POSITION = [
 _VIRTUOSO_PREFIX = re.compile(r"Undefined namespace prefix at '([^']*)'")
 
 
-def server_query_error(body: str, prologue_lines: int) -> QueryError:
-    """A ``QueryError`` from a server's 400 answer, its position moved back past our PREFIX lines."""
+def server_query_error(body: str, prologue_lines: int, query: str | None = None) -> QueryError:
+    """A ``QueryError`` from a server's 400 answer, its position moved back past our PREFIX lines (and, given the
+    user's ``query``, to its first wrong token, as the embedded store says it)."""
     text = body.strip()
     m = _POSITION[0].search(text)
     if m:
         line, column = int(m[1]), int(m[2])
         if line > prologue_lines:
-            err = query_error(SyntaxError(f"error at {line - prologue_lines}:{column}: {m[3]}"))
+            err = query_error(SyntaxError(f"error at {line - prologue_lines}:{column}: {m[3]}"), query)
             return err
         return QueryError(f"syntax error: {m[3]}")
     m = _POSITION[1].search(text)
@@ -439,7 +440,9 @@ class RemoteStore:
         if not self._server:
             self._server = response.headers.get("server", "") or "unknown"
         if response.status_code == 400:
-            raise server_query_error(store_message_keeping_lines(response), self._prologue_lines)
+            sent = form.get("query")
+            users = "\n".join(sent.split("\n")[self._prologue_lines :]) if isinstance(sent, str) else None
+            raise server_query_error(store_message_keeping_lines(response), self._prologue_lines, users)
         if not response.is_success:
             raise _status_error(response, "the query failed")
         check_complete(response)

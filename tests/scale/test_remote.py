@@ -85,7 +85,7 @@ def test_a_malformed_query_is_a_query_error_at_the_users_line(remote: RemoteStor
         remote.query(text)
     with pytest.raises(QueryError) as here:
         store.query(text)
-    assert (there.value.line, there.value.column) == (here.value.line, here.value.column) == (2, 10)
+    assert (there.value.line, there.value.column) == (here.value.line, here.value.column) == (2, 3)  # at the incomplete triple
     with pytest.raises(QueryError, match="undeclared prefix"):
         remote.query("SELECT * WHERE { ?s nope:p ?o }")
 
