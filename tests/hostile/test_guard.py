@@ -18,6 +18,7 @@ GRAPHS = ["https://w3id.org/kkni/graph/ontology"]
         "SELECT * WHERE { <http://a/(#> <http://a/p> ?o SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",  # '#' inside an IRI
         "PREFIX ex: <http://a/> SELECT * WHERE { ex:a\\#b ?p ?o SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",  # escaped '#'
         "SELECT * WHERE { ?s ?p <<( ?a ?b ?c )>> LATERAL { SERVICE <http://a/> { ?s ?p ?o } } }",
+        "SELECT * WHERE { ?s ?p ?o # c\rSERVICE <http://127.0.0.1:9/> { ?a ?b ?c }\n}",  # a comment ends at CR too
     ],
 )
 def test_service_keyword_is_found_wherever_it_hides(query: str) -> None:
