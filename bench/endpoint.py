@@ -241,7 +241,14 @@ def drive_python(url: str, queries: list[str], mix: str, clients: int, seconds: 
 # ----------------------------------------------------------------------------- the servers and the mix
 
 
-def start_servers(tmp: Path, workers: int) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
+def serve_options(workers: int, clients: int) -> list[str]:
+    """`kkni serve`'s options for a run: the load generator's connections all come from 127.0.0.1,
+    which the fair-turns policy would count as one client (2 queries at once, then 429); here they
+    stand for ``clients`` researchers, so one address may have them all waiting or running."""
+    return ["--workers", str(workers), "--per-client", str(clients), "--queue", str(max(64, clients))]
+
+
+def start_servers(tmp: Path, workers: int, clients: int) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     nq = tmp / "kkni.nq"
     nq.write_bytes(build_downloads(KkniStore.load_default())["kkni.nq"][1])
@@ -254,7 +261,7 @@ def start_servers(tmp: Path, workers: int) -> tuple[dict[str, str], list[subproc
             stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(
-            [sys.executable, "-m", "kkni_rdf", "serve", "--port", str(kkni_port), "--workers", str(workers)],
+            [sys.executable, "-m", "kkni_rdf", "serve", "--port", str(kkni_port), *serve_options(workers, clients)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         ),
@@ -299,7 +306,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kkni-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        servers, procs = start_servers(tmp, args.workers)
+        servers, procs = start_servers(tmp, args.workers, max(args.clients))
         mix, skipped = the_mix(servers)
         queries, script = tmp / "queries.txt", tmp / "mix.lua"
         queries.write_text("".join(q + SEPARATOR for q in mix), encoding="utf-8")
@@ -318,7 +325,8 @@ def main() -> None:
 
         generator = "wrk (2 threads)" if wrk else "python threads (httpx)"
         print(f"mix: {len(mix)} queries of queries/ (skipped: {', '.join(skipped) or 'none'})")
-        print(f"load generator: {generator}; {os.cpu_count()} cores; kkni serve --workers {args.workers}; {args.seconds:g} s per run")
+        options = " ".join(serve_options(args.workers, max(args.clients)))
+        print(f"load generator: {generator}; {os.cpu_count()} cores; kkni serve {options}; {args.seconds:g} s per run")
         print(f"load average before: {load_average()}")
         print(
             f"\n{'mix':<9} {'server':<25} {'clients':>7} {'run':>3} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>9} {'non-2xx':>8} {'cpu ms':>7}"
