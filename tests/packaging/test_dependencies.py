@@ -12,7 +12,7 @@ from pathlib import Path
 #: Declared, never imported by name: what the package needs of them happens inside another library.
 USED_WITHOUT_IMPORT = {
     "jinja2": "Starlette's Jinja2Templates renders the endpoint's HTML pages with it",
-    "httptools": "uvicorn parses HTTP with it when it is installed",
+    "httptools": "uvicorn's httptools protocol (extended by endpoint/server.py) parses HTTP with it",
     "uvloop": "uvicorn runs its event loop on it when it is installed",
 }
 
