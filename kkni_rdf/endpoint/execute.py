@@ -7,7 +7,8 @@ The caps give 422, never a truncated 200. The answer is written by Oxigraph, in 
 for, into a buffer that refuses to grow past ``max_bytes``; then its solutions (SELECT) are
 counted in what was written: TSV has one line per solution (line breaks inside terms are
 escaped), CSV one record per line break outside quotes (Oxigraph cannot read CSV back: it is
-lossy), and JSON and XML are read back by Oxigraph's own parser, which stops past the cap.
+lossy), and JSON and XML are read back by Oxigraph's own parser, which stops past the cap, when
+they are long enough to hold more solutions than the cap (a JSON solution takes 3 bytes at least).
 CONSTRUCT and DESCRIBE triples are taken one past the cap before anything is written.
 """
 
@@ -79,6 +80,16 @@ def _solutions_in(body: bytes, key: str, at_most: int) -> int:
     return sum(1 for _ in islice(solutions, at_most + 1))
 
 
+#: The fewest bytes one solution takes in a JSON or XML answer (``{},`` and ``<result/>``): an answer
+#: shorter than that many times the cap cannot pass it, and is not read back (most answers).
+_MIN_SOLUTION_BYTES = {"json": 3, "xml": 9}
+
+
+def _may_hold_more(body: bytes, key: str, at_most: int) -> bool:
+    """Whether ``body`` is long enough to hold more than ``at_most`` solutions (TSV and CSV: counted anyway, cheaply)."""
+    return len(body) >= _MIN_SOLUTION_BYTES.get(key, 0) * (at_most + 1)
+
+
 def _written(write: Callable[[_Capped], object], limit: int) -> bytes | None:
     """What ``write(buffer)`` wrote, or None if it passed ``limit`` bytes."""
     out = _Capped(limit)
@@ -111,7 +122,11 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job
     body = _written(lambda out: result.serialize(out, format=results_format(key)), limits.max_bytes)
     if body is None:
         return errors.too_large("bytes", limits.max_bytes)
-    if isinstance(result, ox.QuerySolutions) and _solutions_in(body, key, limits.max_results) > limits.max_results:
+    if (
+        isinstance(result, ox.QuerySolutions)
+        and _may_hold_more(body, key, limits.max_results)
+        and _solutions_in(body, key, limits.max_results) > limits.max_results
+    ):
         return errors.too_large("solutions", limits.max_results)
     return _ok(key, body)
 

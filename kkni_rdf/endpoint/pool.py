@@ -12,8 +12,10 @@ it then takes plus ``WorkerSetup.memory`` (``--worker-memory``). A query that ne
 engine aborts (or Python raises ``MemoryError``), the client gets 422 ``memory limit`` and the
 worker is replaced. No query can take the machine's memory.
 
-**Fair turns** (``Policy``): waiting for a worker holds no thread (an ``asyncio`` future), so the
-server's threads keep serving pages while queries wait; and
+**Fair turns** (``Policy``): waiting for a worker holds no thread (an ``asyncio`` future), nor does
+waiting for its answer (the event loop sends the job and reads the answer as it arrives, in
+``multiprocessing.connection``'s framing), so the server's threads keep serving pages while
+queries wait; and
 
 - a client (its address) may have ``per_client`` queries waiting or running; more get 429;
 - at most ``queue`` queries wait; more get 503 at once (never an unbounded queue);
@@ -38,15 +40,15 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import pickle
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 
 from cachetools import TTLCache
 
@@ -74,7 +76,57 @@ class Policy:
 @dataclass(eq=False)  # compared and hashed by identity
 class _Worker:
     process: subprocess.Popen[bytes]
-    conn: Connection
+    sock: socket.socket  # non-blocking once the worker is ready; the worker reads it as a multiprocessing Connection
+
+
+# The framing of multiprocessing.connection.Connection, which the worker uses: a big-endian signed
+# 32-bit length, or -1 and a 64-bit one, then the pickle. Written here so that the event loop can
+# send a job and read its answer without a thread per query waiting in a blocking recv.
+_SHORT, _LONG = struct.Struct("!i"), struct.Struct("!Q")
+
+
+def _frame(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    head = _SHORT.pack(len(data)) if len(data) <= 0x7FFFFFFF else _SHORT.pack(-1) + _LONG.pack(len(data))
+    return head + data
+
+
+def _read_exactly_blocking(sock: socket.socket, n: int) -> bytes:
+    out = bytearray()
+    while len(out) < n:
+        chunk = sock.recv(n - len(out))
+        if not chunk:
+            raise EOFError
+        out += chunk
+    return bytes(out)
+
+
+def _recv_blocking(sock: socket.socket, timeout: float) -> object:
+    """One message, waiting at most ``timeout`` seconds for it (the worker's start)."""
+    sock.settimeout(timeout)
+    size = _SHORT.unpack(_read_exactly_blocking(sock, 4))[0]
+    if size == -1:
+        size = _LONG.unpack(_read_exactly_blocking(sock, 8))[0]
+    return pickle.loads(_read_exactly_blocking(sock, size))  # (our own worker process)
+
+
+async def _read_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socket, n: int) -> bytearray:
+    buffer = bytearray(n)
+    view, got = memoryview(buffer), 0
+    while got < n:
+        k = await loop.sock_recv_into(sock, view[got:])
+        if k == 0:
+            raise EOFError
+        got += k
+    return buffer
+
+
+async def _recv(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
+    """One message from a worker, read by the event loop as it arrives."""
+    size = _SHORT.unpack(await _read_exactly(loop, sock, 4))[0]
+    if size == -1:
+        size = _LONG.unpack(await _read_exactly(loop, sock, 8))[0]
+    return pickle.loads(await _read_exactly(loop, sock, size))  # (our own worker process)
 
 
 @dataclass(eq=False)
@@ -120,7 +172,6 @@ class QueryPool:
         self._clients: Counter[str] = Counter()  # queries waiting or running, per client
         self._running: dict[_Worker, _Ticket] = {}
         self._closed = False
-        self._executor = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="kkni-query")
         self.killed = 0  # workers stopped at a deadline or by the policy
 
     # -- life cycle
@@ -132,18 +183,18 @@ class QueryPool:
         fd = theirs.fileno()
         process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
         theirs.close()
-        conn = Connection(mine.detach())
         try:
-            conn.send(self.setup)
-            ready = conn.poll(self.start_timeout) and conn.recv() == READY
-        except (EOFError, OSError):
+            mine.sendall(_frame(self.setup))
+            ready = _recv_blocking(mine, self.start_timeout) == READY
+        except (EOFError, OSError, pickle.UnpicklingError):  # (a socket timeout is an OSError)
             ready = False
         if not ready:
             process.kill()
             process.wait()
-            conn.close()
+            mine.close()
             raise RuntimeError("a query worker did not start")
-        return _Worker(process, conn)
+        mine.setblocking(False)
+        return _Worker(process, mine)
 
     def _release(self, worker: _Worker) -> None:
         """Give ``worker`` to the waiting query whose turn it is, else make it idle (from any thread).
@@ -199,7 +250,7 @@ class QueryPool:
         worker.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):  # a kill is not refused
             worker.process.wait(5)
-        worker.conn.close()
+        worker.sock.close()
 
     def _replace(self, worker: _Worker) -> None:
         """Stop ``worker``; a spare takes its place at once, and a new process is started in the background."""
@@ -235,7 +286,6 @@ class QueryPool:
             self._spares.clear()
         for w in workers:
             self._stop(w)
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
     # -- state
 
@@ -303,7 +353,10 @@ class QueryPool:
         timer = loop.call_later(self.policy.short_seconds, self._turn_long, ticket, loop)
         started = loop.time()
         try:
-            how, got = await loop.run_in_executor(self._executor, self._exchange, worker, job, max(0.0, ticket.deadline - loop.time()))
+            how, got = await self._exchange(loop, worker, job, max(0.0, ticket.deadline - loop.time()))
+        except BaseException:  # the request was cancelled mid-answer: the worker's pipe is mid-message
+            self._replace(worker)
+            raise
         finally:
             timer.cancel()
             with self._lock:
@@ -331,18 +384,22 @@ class QueryPool:
         return errors.internal("The query worker stopped unexpectedly.", "Pekerja kueri berhenti.")
 
     @staticmethod
-    def _exchange(worker: _Worker, job: Job, timeout: float) -> tuple[str, Outcome | _Retire | None]:
-        """Send ``job`` and wait (in a pool thread) for its answer: ("answer", …), ("deadline", None) or ("died", None)."""
+    async def _exchange(loop: asyncio.AbstractEventLoop, worker: _Worker, job: Job, timeout: float) -> tuple[str, Outcome | _Retire | None]:
+        """Send ``job`` and wait (in the event loop: no thread) for its answer: ("answer", …), ("deadline", None) or ("died", None)."""
+
+        async def exchange() -> Outcome | _Retire:
+            await loop.sock_sendall(worker.sock, _frame(job))
+            got: Outcome | _Retire = await _recv(loop, worker.sock)  # type: ignore[assignment]
+            return got
+
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(timeout):
-                got: Outcome | _Retire = worker.conn.recv()
-                return "answer", got
-        except (EOFError, OSError):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(5)  # for its exit status
+            return "answer", await asyncio.wait_for(exchange(), timeout)
+        except TimeoutError:
+            return "deadline", None
+        except (EOFError, OSError, pickle.UnpicklingError):
+            with contextlib.suppress(subprocess.TimeoutExpired):  # for its exit status, off the loop
+                await loop.run_in_executor(None, worker.process.wait, 5)
             return "died", None
-        return "deadline", None
 
     def _turn_long(self, ticket: _Ticket, loop: asyncio.AbstractEventLoop) -> None:
         """At ``short_seconds``: the query is long now; stop it if no long slot is free (or its client holds one)."""

@@ -181,7 +181,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.write_eof()
         self.loop.call_later(self.linger_seconds, self.transport.close)
 
-    def eof_received(self) -> bool | None:
+    def eof_received(self) -> bool | None:  # type: ignore[override]  # asyncio.Protocol: True keeps the transport open
         """The client has sent all it will (a half-close): its request is still answered, then the
         connection closed; an incomplete request still gets its 408 at the read timeout."""
         if self._discarding:

@@ -23,6 +23,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from kkni_rdf.store.embedded import KkniStore
 from tests.helpers import free_port, serving
 
 pytestmark = pytest.mark.e2e
@@ -173,3 +174,23 @@ def test_runaway_query_is_cut_off_while_others_answer(server: tuple[str, subproc
     assert len(gone) == 1 and len(now) == 2
     (pid,) = gone
     assert not os.path.exists(f"/proc/{pid}") or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_an_answer_larger_than_a_socket_buffer_arrives_whole(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """The HTTP process reads a worker's answer as it arrives (issue 10): every graph's triples,
+    megabytes of N-Triples, come back as the embedded store gives them, then the next query is answered."""
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }"  # (blank node labels differ)
+    request = urllib.request.Request(
+        server[0] + "/sparql",
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as r:
+        body = r.read()
+    assert len(body) > 1_000_000  # far past a socket buffer (208 KiB by default on Linux)
+    served = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
+    triples = KkniStore.load_default().store.query(query)
+    assert isinstance(triples, ox.QueryTriples)
+    expected = set(triples)
+    assert served == expected
+    assert get_json(server[0] + "/sparql?query=" + urllib.parse.quote("ASK {}"))["boolean"] is True

@@ -154,3 +154,14 @@ def test_solution_cap_is_exact_in_every_format(key: str) -> None:
         solutions = ox.parse_query_results(answered.body, format=results_format(key))
         assert isinstance(solutions, ox.QuerySolutions)
         assert len(list(solutions)) == len(TRICKY)
+
+
+@pytest.mark.parametrize("key", ["json", "xml", "csv", "tsv"])
+def test_solution_cap_holds_for_the_smallest_solutions(key: str) -> None:
+    """Solutions with no bindings are the shortest an answer can hold: the byte bound that lets
+    short answers skip the count (execute._MIN_SOLUTION_BYTES) must still count these."""
+    store = ox.Store()
+    query = "SELECT * WHERE { VALUES ?x { UNDEF UNDEF UNDEF UNDEF } }"
+    for cap, status in ((4, 200), (3, 422), (1, 422)):
+        outcome = serialise(store.query(query), Job(query, key, None), Limits(max_results=cap), {})
+        assert outcome.status == status, (cap, outcome.body)
