@@ -1,9 +1,11 @@
 """Third-party front-end code the endpoint serves itself: YASGUI (the query page) and Swagger UI (``/docs``).
 
 Neither is kept in the repository. ``make setup`` (or ``python -m kkni_rdf.endpoint.assets``) fetches
-each pinned package from the npm registry with npm's own client (``npm pack``), checks the tarball
-against the integrity recorded here (the registry's ``dist.integrity``, SHA-512), and unpacks only
-the built files into ``static/vendor/{name}/`` (git-ignored; a wheel built afterwards carries them).
+each pinned package from the npm registry with npm's own client (``npm pack``) or, on a machine
+without npm, as the registry serves it to npm (the tarball at ``{registry}/{package}/-/{name}-{version}.tgz``,
+over HTTPS; the registry is ``npm_config_registry``, else npm's default), checks the tarball against
+the integrity recorded here (the registry's ``dist.integrity``, SHA-512), and unpacks only the
+built files into ``static/vendor/{name}/`` (git-ignored; a wheel built afterwards carries them).
 The endpoint serves them under ``/assets/vendor/``, so the pages work offline. Where they are
 absent the endpoint falls back to its own pages: the plain query editor and an operations list.
 
@@ -22,6 +24,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +89,39 @@ class FetchError(RuntimeError):
     pass
 
 
+DEFAULT_REGISTRY = "https://registry.npmjs.org/"
+
+
+def tarball_url(pin: Pin, registry: str | None = None) -> str:
+    """Where the registry keeps the pin's tarball (npm's layout: ``@scope/name/-/name-1.2.3.tgz``)."""
+    configured = os.environ.get("npm_config_registry") or os.environ.get("NPM_CONFIG_REGISTRY")  # noqa: SIM112 - npm reads either spelling
+    base = (registry or configured or DEFAULT_REGISTRY).rstrip("/")
+    return f"{base}/{pin.package}/-/{pin.package.rsplit('/', 1)[-1]}-{pin.version}.tgz"
+
+
+def _download(pin: Pin) -> bytes:
+    """The pin's tarball straight from the registry (no npm on this machine)."""
+    url = tarball_url(pin)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as answer:
+            data: bytes = answer.read()
+            return data
+    except (urllib.error.URLError, OSError) as exc:
+        raise FetchError(f"could not download {url} (without npm, the tarball is read from the registry directly): {exc}") from None
+
+
+def _tarball(pin: Pin) -> bytes:
+    """The pin's tarball: by ``npm pack`` where npm is installed, else from the registry directly."""
+    if shutil.which("npm") is None:
+        return _download(pin)
+    with tempfile.TemporaryDirectory() as tmp:
+        return _npm_pack(pin.spec, Path(tmp)).read_bytes()
+
+
 def _npm_pack(spec: str, folder: Path) -> Path:
     npm = shutil.which("npm")
     if npm is None:
-        raise FetchError("npm is not installed (apt-get install npm): it fetches the front-end assets from the npm registry")
+        raise FetchError("npm is not installed")
     done = subprocess.run([npm, "pack", spec, "--silent"], cwd=folder, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise FetchError(f"npm pack {spec} failed: {done.stderr.strip() or done.stdout.strip()}")
@@ -127,16 +160,14 @@ def fetched(pin: Pin, into: Path) -> bool:
 
 
 def fetch(pins: tuple[Pin, ...] = PINS, into: Path | None = None) -> list[str]:
-    """Fetch every pin not yet there (``npm pack``), verified; returns what was fetched."""
+    """Fetch every pin not yet there (``npm pack``, else from the registry), verified; returns what was fetched."""
     into = into or VENDOR
     into.mkdir(parents=True, exist_ok=True)
     done = []
     for pin in pins:
         if fetched(pin, into):
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            tarball = _npm_pack(pin.spec, Path(tmp))
-            unpack(pin, tarball.read_bytes(), into)
+        unpack(pin, _tarball(pin), into)
         done.append(pin.spec)
     return done
 

@@ -3,10 +3,12 @@ where they are absent; /docs offline (issue 12, item 1). The browser runs them i
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import re
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,40 @@ def test_a_tarball_is_unpacked_only_if_its_integrity_is_the_pinned_one(tmp_path:
     with pytest.raises(assets.FetchError, match="integrity"):
         assets.unpack(pin, tampered, tmp_path / "other")
     assert not (tmp_path / "other" / "x").exists()
+
+
+def test_without_npm_the_tarball_comes_from_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No npm on the PATH: the pinned tarball is read over HTTP where the registry keeps it
+    (a registry on a loopback port here, named as npm would name it), verified, and unpacked."""
+    tarball = _tarball({"build/x.min.js": b"x()", "package.json": b"{}"})
+    pin = assets.Pin("x", "@scope/x", "1.0.0", assets.integrity(tarball), ("build/x.min.js", "package.json"))
+    asked: list[str] = []
+
+    class Registry(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            found = self.path == "/@scope/x/-/x-1.0.0.tgz"
+            self.send_response(200 if found else 404)
+            self.end_headers()
+            self.wfile.write(tarball if found else b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    registry = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Registry)
+    threading.Thread(target=registry.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("PATH", str(tmp_path / "no-npm-here"))
+        monkeypatch.setenv("npm_config_registry", f"http://127.0.0.1:{registry.server_address[1]}/")
+        assert assets.fetch((pin,), tmp_path / "vendor") == ["@scope/x@1.0.0"]
+        assert (tmp_path / "vendor" / "x" / "x.min.js").read_bytes() == b"x()"
+        missing = assets.Pin("y", "y", "2.0.0", pin.integrity, pin.files)
+        with pytest.raises(assets.FetchError, match="could not download"):
+            assets.fetch((missing,), tmp_path / "vendor")
+    finally:
+        registry.shutdown()
+        registry.server_close()
+    assert asked == ["/@scope/x/-/x-1.0.0.tgz", "/y/-/y-2.0.0.tgz"]
 
 
 def test_the_editor_is_yasgui_served_from_here(web: TestClient) -> None:
