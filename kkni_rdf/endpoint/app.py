@@ -156,7 +156,7 @@ def endpoint(request: Request) -> Endpoint:
 
 
 async def answer(request: Request, job: Job | Outcome) -> Response:
-    """The answer to a query: from the cache, else from a query worker (waited for in the thread pool)."""
+    """The answer to a query: from the cache, else from a query worker (waited for in the event loop)."""
     if isinstance(job, Outcome):
         return respond(job)
     e = endpoint(request)
