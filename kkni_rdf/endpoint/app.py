@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import uvicorn
 from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +34,7 @@ from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job
 from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.pages import TEMPLATES
+from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
 
@@ -444,10 +446,6 @@ def optional_parameters_as_plain(schema: dict[str, Any]) -> dict[str, Any]:
 
 def serve(config: EndpointConfig, host: str = "127.0.0.1", port: int = 8000, forwarded_allow_ips: str = "127.0.0.1") -> None:
     """Run the app on uvicorn (httptools, with the read timeout and size limits of ``server``) until interrupted."""
-    import uvicorn
-
-    from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = uvicorn.Config(
         create_app(config),

@@ -10,7 +10,7 @@ from kkni_rdf import __version__
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, rdf_format
 from kkni_rdf.namespaces import DCTERMS, ENTAILMENT, KKNI, RDF, SD, VOID, XSD
 from kkni_rdf.store.embedded import default_prefixes
-from kkni_rdf.store.protocol import QueryableStore
+from kkni_rdf.store.protocol import QueryableStore, select
 
 TITLE_EN = "KKNI qualifications (Kepmenaker 3/2021) as linked data"
 TITLE_ID = "Kualifikasi KKNI (Kepmenaker 3/2021) sebagai data tertaut"
@@ -49,8 +49,7 @@ class GraphInfo:
 
 
 def graph_infos(store: QueryableStore) -> list[GraphInfo]:
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    assert isinstance(rows, ox.QuerySolutions)
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     return [GraphInfo(r["g"].value, int(r["n"].value)) for r in rows]
 
 
@@ -138,8 +137,7 @@ def void_description(graphs: list[GraphInfo], site: str, base: str, example: str
 
 def build_downloads(store: QueryableStore) -> dict[str, tuple[str, bytes]]:
     """Every download, serialised once (the data never changes while the server runs)."""
-    rows = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(rows, ox.QuerySolutions)
+    rows = select(store, "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
     triples = list(dict.fromkeys(q.triple for q in quads))
     prefixes = default_prefixes(store.base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,6 +13,7 @@ from kkni_rdf.endpoint.pages import resolve_path
 from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.protocol import construct, select
 
 BASE = "https://w3id.org/kkni/"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language": "en-US,en;q=0.9"}
@@ -38,28 +40,29 @@ def test_pages_for_browsers_and_rdf_for_machines(client: TestClient, store: Kkni
 def test_resource_description_is_the_resources_cbd(client: TestClient, store: KkniStore) -> None:
     r = client.get("/unit/N.78SPS02.019.2", params={"format": "ntriples"})
     got = {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)}
-    assert got == set(store.query(f"DESCRIBE <{BASE}unit/N.78SPS02.019.2>"))  # type: ignore[arg-type]
+    assert got == set(construct(store, f"DESCRIBE <{BASE}unit/N.78SPS02.019.2>"))
     assert all(t.subject == ox.NamedNode(BASE + "unit/N.78SPS02.019.2") for t in got if isinstance(t.subject, ox.NamedNode))
 
 
 def test_qualification_page_shows_rule_and_units_with_prerequisites(client: TestClient, store: KkniStore) -> None:
     text = client.get(f"/{ASESOR_5}", headers=HTML).text
-    labels = {lab.language: lab.value for lab in (s["l"] for s in store.query(f"SELECT ?l WHERE {{ <{BASE}{ASESOR_5}> rdfs:label ?l }}"))}  # type: ignore[union-attr, index]
+    labels = {lab.language: lab.value for lab in (s["l"] for s in select(store, f"SELECT ?l WHERE {{ <{BASE}{ASESOR_5}> rdfs:label ?l }}"))}
     assert {"id", "en"} <= set(labels)
     for lang in ("id", "en"):
         assert labels[lang] in text.replace("&#x27;", "'")
-    rule = next(iter(store.query(f"SELECT ?t WHERE {{ <{BASE}{ASESOR_5}> kkni:packagingRule/kkni:text ?t }}")))["t"].value  # type: ignore[index, union-attr, call-overload]
+    rule = next(iter(select(store, f"SELECT ?t WHERE {{ <{BASE}{ASESOR_5}> kkni:packagingRule/kkni:text ?t }}")))["t"].value
     assert rule in text  # "13 (tiga belas) unit kompetensi harus diselesaikan/dipenuhi, …" as printed
     assert "Core units" in text and "Elective units" in text
     # every unit of the table links to its page; a prerequisite printed in a row links to the unit it names
-    rows = store.query(
-        f"SELECT ?unit ?pre WHERE {{ <{BASE}{ASESOR_5}> kkni:hasListing ?l . ?l kkni:unit ?unit . OPTIONAL {{ ?l kkni:hasPrerequisite/kkni:requiredUnit ?pre }} }}"
+    rows = select(
+        store,
+        f"SELECT ?unit ?pre WHERE {{ <{BASE}{ASESOR_5}> kkni:hasListing ?l . ?l kkni:unit ?unit . OPTIONAL {{ ?l kkni:hasPrerequisite/kkni:requiredUnit ?pre }} }}",
     )
     units, prereqs = set(), set()
     for row in rows:
-        units.add(row["unit"].value)  # type: ignore[index, union-attr]
-        if row["pre"] is not None:  # type: ignore[index]
-            prereqs.add(row["pre"].value)  # type: ignore[index, union-attr]
+        units.add(row["unit"].value)
+        if row["pre"] is not None:
+            prereqs.add(row["pre"].value)
     assert prereqs  # the decree prints prerequisites in this table (e.g. N.78SPS02.028.2 needs N.78SPS02.019.2)
     for iri in units | prereqs:
         assert f'href="/{iri[len(BASE) :]}"' in text
@@ -85,10 +88,10 @@ def test_resource_406_for_a_format_it_cannot_give(client: TestClient) -> None:
 
 
 def test_every_iri_of_the_graph_dereferences(store: KkniStore, served: ServedStore) -> None:
-    rows = store.query(
-        f'SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{BASE}")) }}'
+    rows = select(
+        store, f'SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{BASE}")) }}'
     )
-    iris = [r["x"].value for r in rows]  # type: ignore[index, union-attr]
+    iris = [r["x"].value for r in rows]
     assert len(iris) > 1000
     for iri in iris:
         path = iri[len(BASE) :].split("#", 1)[0]  # a browser sends no fragment: ontology terms resolve to /ontology
@@ -123,11 +126,11 @@ def test_named_queries_are_listed_with_their_headers(client: TestClient) -> None
 
 
 @pytest.mark.parametrize("path", query_files(), ids=lambda p: p.stem)
-def test_each_named_query_runs_like_kkni_query(client: TestClient, store: KkniStore, path: object) -> None:
-    name = path.stem  # type: ignore[attr-defined]
+def test_each_named_query_runs_like_kkni_query(client: TestClient, store: KkniStore, path: Path) -> None:
+    name = path.stem
     r = client.get(f"/queries/{name}", params={"format": "tsv"})
     assert r.status_code == 200, r.text
-    expected = store.query(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    expected = store.query(path.read_text(encoding="utf-8"))
     if isinstance(expected, ox.QuerySolutions):
         assert r.text.count("\n") - 1 == len(list(expected))
 

@@ -7,12 +7,14 @@ import io
 import json
 import logging
 import time
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
 from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.protocol import construct, select
 
 ONTOLOGY_GRAPH = "https://w3id.org/kkni/graph/ontology"
 DECREE_GRAPH = "https://w3id.org/kkni/graph/kepmenaker-3-2021"
@@ -22,7 +24,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def expected_levels(store: KkniStore) -> list[str]:
-    return [s["level"].value for s in store.query(LEVELS)]  # type: ignore[index, union-attr]
+    return [s["level"].value for s in select(store, LEVELS)]
 
 
 def test_get_select_defaults_to_sparql_json(client: TestClient, store: KkniStore) -> None:
@@ -47,7 +49,8 @@ def test_select_formats_by_accept(client: TestClient, store: KkniStore, accept: 
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(media)
     parsed = ox.parse_query_results(r.content, format=fmt)
-    assert [s["level"].value for s in parsed] == expected_levels(store)  # type: ignore[union-attr, index]
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert [s["level"].value for s in parsed] == expected_levels(store)
 
 
 def test_select_csv(client: TestClient, store: KkniStore) -> None:
@@ -97,7 +100,7 @@ def test_describe_formats_by_accept(client: TestClient, store: KkniStore, accept
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(media)
     got = {q.triple for q in ox.parse(r.content, format=fmt)}
-    assert got == set(store.query(LEVEL_5))  # type: ignore[arg-type]
+    assert got == set(construct(store, LEVEL_5))
 
 
 FORMAT_NAMES = {
@@ -136,7 +139,7 @@ def test_post_form(client: TestClient, store: KkniStore) -> None:
 
 
 def count(client: TestClient, query: str, **params: object) -> int:
-    r = client.get("/sparql", params={"query": query, **params})  # type: ignore[arg-type]
+    r = client.get("/sparql", params={"query": query, **params})
     assert r.status_code == 200, r.text
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
@@ -248,8 +251,8 @@ def test_undeclared_prefix_is_named(client: TestClient) -> None:
         ),
     ],
 )
-def test_client_errors(client: TestClient, request_args: dict[str, object], status: int, error: str) -> None:
-    r = client.request(**request_args)  # type: ignore[arg-type]
+def test_client_errors(client: TestClient, request_args: dict[str, Any], status: int, error: str) -> None:
+    r = client.request(**request_args)
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/json")
     assert r.json()["error"] == error
@@ -358,7 +361,7 @@ def test_triple_downloads_hold_the_whole_graph(client: TestClient, store: KkniSt
 def test_quad_downloads_keep_the_named_graphs(client: TestClient, store: KkniStore, name: str, fmt: ox.RdfFormat) -> None:
     got = list(ox.parse(client.get(f"/download/{name}").content, format=fmt))
     assert len(got) == len(store)
-    assert {q.graph_name.value for q in got} == set(store.graphs())  # type: ignore[union-attr]
+    assert {q.graph_name.value for q in got} == set(store.graphs())
     assert client.get("/download/kkni.zip").status_code == 404
 
 
