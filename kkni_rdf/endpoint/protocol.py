@@ -190,6 +190,33 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
+def _decoded(body: bytes, charset: str) -> str | Outcome:
+    """The body as text in its declared charset; 415 for a charset this endpoint does not read, 400 for bytes it does not hold."""
+    if not usable_charset(charset):
+        return errors.unsupported_charset(charset)
+    try:
+        return body.decode(charset)
+    except UnicodeDecodeError as exc:
+        return errors.bad_encoding(charset, exc)
+    except (UnicodeError, LookupError, ValueError):  # a codec that cannot read this body at all
+        return errors.unsupported_charset(charset)
+
+
+def _form_query(body: str, charset: str, params: dict[str, list[str]]) -> str | Outcome:
+    """The query of a form body; its other fields join ``params`` (the URL's). 403 for an update, 400 without a query or with two."""
+    form = parse_qs(body, keep_blank_values=True, encoding=charset)
+    if "update" in form:
+        return errors.refused(errors.update_refused())
+    if "query" not in form:
+        return errors.missing_form_query()
+    if len(form["query"]) + len(params.get("query", [])) > 1:
+        return errors.query_twice()
+    text = form.pop("query")[0]
+    for name, values in form.items():
+        params.setdefault(name, []).extend(values)
+    return text
+
+
 async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
     """The job of a POST: a query body (``application/sparql-query``) or a form with ``query``."""
     media, charset = _content_type(request.headers.get("content-type", ""))
@@ -203,28 +230,17 @@ async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
         return errors.request_timeout(0)
     if body is None:
         return errors.request_too_large(max_query_bytes)
-    if not usable_charset(charset):
-        return errors.unsupported_charset(charset)
-    try:
-        text = body.decode(charset)
-    except UnicodeDecodeError as exc:
-        return errors.bad_encoding(charset, exc)
-    except (UnicodeError, LookupError, ValueError):  # a codec that cannot read this body at all
-        return errors.unsupported_charset(charset)
+    text = _decoded(body, charset)
+    if isinstance(text, Outcome):
+        return text
     params: dict[str, list[str]] = {}
     for name, value in request.query_params.multi_items():
         params.setdefault(name, []).append(value)
     if media == FORM:
-        form = parse_qs(text, keep_blank_values=True, encoding=charset)
-        if "update" in form:
-            return errors.refused(errors.update_refused())
-        if "query" not in form:
-            return errors.missing_form_query()
-        if len(form["query"]) + len(params.get("query", [])) > 1:
-            return errors.query_twice()
-        text = form.pop("query")[0]
-        for name, values in form.items():
-            params.setdefault(name, []).extend(values)
+        found = _form_query(text, charset, params)
+        if isinstance(found, Outcome):
+            return found
+        text = found
     elif "query" in params:  # the body is the query: one in the URL as well is a second
         return errors.query_twice()
     return job(
