@@ -15,10 +15,12 @@ same decree gives the same bytes and a national set of decrees builds in seconds
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -528,8 +530,26 @@ def _header(decree: Decree, source: Path, base: str) -> str:
     )
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Without the cyclic garbage collector: a build makes no cycles worth collecting, only many
+    small containers, and the collector's passes over them took a tenth of its time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_files(source: Path, out_dir: Path, base: str = DEFAULT_BASE, translations_path: Path | None = None) -> tuple[Path, BuildResult]:
     """Parse ``source`` and write ``out_dir/{decree}.ttl``; return the path and the result."""
+    with _no_cyclic_gc():
+        return _build_files(source, out_dir, base, translations_path)
+
+
+def _build_files(source: Path, out_dir: Path, base: str, translations_path: Path | None) -> tuple[Path, BuildResult]:
     decree = parse_decree_file(source)
     result = build_graph(decree, base, Translations.load_if_present(translations_path))
     out_dir.mkdir(parents=True, exist_ok=True)

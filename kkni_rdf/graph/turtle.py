@@ -100,25 +100,27 @@ class TripleSet:
             key = self.objects[o] = "1" + o.value if isinstance(o, ox.BlankNode) else "0" + self._checked(o)
         return key
 
-    def _add(self, skey: str, pkey: str, okey: str) -> None:
+    def iri(self, s: Subject, p: str, o: Subject) -> None:
+        """Add a triple whose object is an IRI (a plain string) or a blank node."""
+        skey = self.nodes.get(s)
+        if skey is None:
+            skey = self._subject(s)
+        pkey = self.predicates.get(p)
+        if pkey is None:
+            pkey = self._predicate(p)
+        okey = self.objects.get(o)
+        if okey is None:
+            okey = self._object(o)
+        # by subject, then predicate (written out here and in literal: this runs for every triple)
         predicates = self.by_subject.get(skey)
         if predicates is None:
             self.by_subject[skey] = {pkey: {okey}}
-            return
-        objects = predicates.get(pkey)
-        if objects is None:
-            predicates[pkey] = {okey}
         else:
-            objects.add(okey)
-
-    def iri(self, s: Subject, p: str, o: Subject) -> None:
-        """Add a triple whose object is an IRI (a plain string) or a blank node."""
-        skey, pkey, okey = self.nodes.get(s), self.predicates.get(p), self.objects.get(o)
-        self._add(
-            skey if skey is not None else self._subject(s),
-            pkey if pkey is not None else self._predicate(p),
-            okey if okey is not None else self._object(o),
-        )
+            objects = predicates.get(pkey)
+            if objects is None:
+                predicates[pkey] = {okey}
+            else:
+                objects.add(okey)
 
     def literal(self, s: Subject, p: str, value: str, lang: str | None = None, datatype: str | None = None) -> None:
         """Add a triple whose object is a literal: language-tagged, typed, or a plain string."""
@@ -132,8 +134,21 @@ class TripleSet:
             okey = f"2{value}\x00^{(dkey if dkey is not None else self._object(datatype))[1:]}"
         else:
             okey = f"2{value}\x00^"
-        skey, pkey = self.nodes.get(s), self.predicates.get(p)
-        self._add(skey if skey is not None else self._subject(s), pkey if pkey is not None else self._predicate(p), okey)
+        skey = self.nodes.get(s)
+        if skey is None:
+            skey = self._subject(s)
+        pkey = self.predicates.get(p)
+        if pkey is None:
+            pkey = self._predicate(p)
+        predicates = self.by_subject.get(skey)
+        if predicates is None:
+            self.by_subject[skey] = {pkey: {okey}}
+        else:
+            objects = predicates.get(pkey)
+            if objects is None:
+                predicates[pkey] = {okey}
+            else:
+                objects.add(okey)
 
     def add_term(self, s: object, p: object, o: object) -> None:
         """Add a triple of rdflib or Oxigraph terms (the slow path, for graphs made elsewhere)."""
