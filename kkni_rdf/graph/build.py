@@ -561,17 +561,20 @@ def _build_files(source: Path, out_dir: Path, base: str, translations_path: Path
 
 
 def _build_one(source: Path, out_dir: Path, base: str, translations_path: Path | None) -> BuildSummary:
-    path, r = build_files(source, out_dir, base, translations_path)
-    rows = [row for q in r.decree.qualifications for row in q.rows]
-    return BuildSummary(
-        path,
-        r.decree.slug,
-        r.triple_count,
-        len(r.decree.qualifications),
-        len(rows),
-        sum(len(row.prerequisites) for row in rows),
-        len(r.missing_translations),
-    )
+    with _no_cyclic_gc():  # until the build is freed too, so that the collector never walks it
+        path, r = build_files(source, out_dir, base, translations_path)
+        rows = [row for q in r.decree.qualifications for row in q.rows]
+        summary = BuildSummary(
+            path,
+            r.decree.slug,
+            r.triple_count,
+            len(r.decree.qualifications),
+            len(rows),
+            sum(len(row.prerequisites) for row in rows),
+            len(r.missing_translations),
+        )
+        del r, rows
+    return summary
 
 
 def build_many(

@@ -182,7 +182,7 @@ class TripleSet:
         return header.encode("utf-8") + writer.body(self.by_subject)
 
     def __len__(self) -> int:
-        return sum(len(objects) for predicates in self.by_subject.values() for objects in predicates.values())
+        return sum(sum(map(len, predicates.values())) for predicates in self.by_subject.values())
 
 
 def _subject_term(key: str) -> ox.NamedNode | ox.BlankNode:
@@ -228,6 +228,7 @@ _LOCAL_FIRST = re.compile(f"[{_PN_CHARS_BASE}_:0-9]")
 _LOCAL_NEXT = re.compile(f"[{_PN_CHARS}:]")
 _LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*")  # the common case: nothing to escape
+_SLASHED_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-/.]*[A-Za-z0-9_\-/])?")  # a path: only its slashes to escape
 _QUOTED = {
     **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]},
     0x08: "\\b",
@@ -246,6 +247,8 @@ def _local_name(local: str) -> str | None:
     """The local name as Turtle writes it after ``prefix:``, or None if it cannot be written so."""
     if _PLAIN_LOCAL.fullmatch(local):
         return local
+    if _SLASHED_LOCAL.fullmatch(local):  # the other common case (a dot neither first nor last stays)
+        return local.replace("/", "\\/")
     out = []
     last = len(local) - 1
     for i, c in enumerate(local):
@@ -267,6 +270,9 @@ class _Writer:
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         self.prefixes = list(prefixes.items())
+        self.names = {ns: name for name, ns in self.prefixes}
+        # the namespace an IRI starts with (at most one: for_prefixes refuses nested ones)
+        self.namespace = re.compile("|".join(re.escape(ns) for ns in sorted(self.names, key=len, reverse=True)))
         self.iris: dict[str, str] = {"": "a"}  # predicate key "" is rdf:type
         self.objects: dict[str, str] = {}
 
@@ -287,12 +293,11 @@ class _Writer:
         text = self.iris.get(iri)
         if text is None:
             text = f"<{iri}>"
-            for name, ns in self.prefixes:
-                if iri.startswith(ns):
-                    local = _local_name(iri[len(ns) :]) if len(iri) > len(ns) else ""
-                    if local is not None:
-                        text = f"{name}:{local}"
-                        break
+            m = self.namespace.match(iri)
+            if m is not None:
+                local = _local_name(iri[m.end() :]) if m.end() < len(iri) else ""
+                if local is not None:
+                    text = f"{self.names[m[0]]}:{local}"
             self.iris[iri] = text
         return text
 
