@@ -101,11 +101,16 @@ _SPLIT_REDUPLICATION = re.compile(r"\b(\w+)- (\w+)\b")
 
 def clean(text: str) -> str:
     """Strip conversion markup and collapse white space; keep the printed words."""
-    text = _TAGS.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = _BREAK_HYPHEN.sub("", text)
-    text = _SPLIT_REDUPLICATION.sub(lambda m: f"{m[1]}-{m[2]}" if m[1].lower() == m[2].lower() else m[0], text)
-    return re.sub(r"\s+", " ", text).strip()
+    # each substitution only where its pattern's literal character occurs (most lines have none)
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if "*" in text:
+        text = _EMPHASIS.sub("", text)
+    if "-" in text:
+        text = _BREAK_HYPHEN.sub("", text)
+        if "- " in text:
+            text = _SPLIT_REDUPLICATION.sub(lambda m: f"{m[1]}-{m[2]}" if m[1].lower() == m[2].lower() else m[0], text)
+    return " ".join(text.split())  # the runs of white space (``\s+``, which is ``str.isspace``) as one space
 
 
 # --------------------------------------------------------------------------- the reader

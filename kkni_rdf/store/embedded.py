@@ -87,14 +87,21 @@ class KkniStore:
         self.store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
         self.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
 
-    def load_files(self, files: Iterable[GraphFile], bulk: bool = True) -> None:
-        """Load several files, each into its named graph and the default graph; ``bulk`` uses
-        Oxigraph's bulk loader (parallel parsing, not transactional: for building a store, not
-        for updating one)."""
+    def load_files(self, files: Iterable[GraphFile]) -> None:
+        """Load several files, each into its named graph and the default graph, then derive the
+        prerequisite closure over all of them (``store.derived``).
+
+        Each file is read once and parsed by Oxigraph straight into each graph (``Store.load``, one
+        transaction per graph). Its ``bulk_load`` gives the same store but, on an in-memory store,
+        takes about 1.7 times the CPU (parallel parsing that only adds work there: 100 times the
+        decree, 1.6 million quads, 13-15 s against 8 s); building the quads in Python to insert
+        them once each is slower still.
+        """
         for f in files:
-            if bulk and self.base == DEFAULT_BASE:
+            if self.base == DEFAULT_BASE:
+                data = f.path.read_bytes()
                 for graph in (ox.NamedNode(f.graph), ox.DefaultGraph()):
-                    self.store.bulk_load(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=graph)
+                    self.store.load(data, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=graph)
             else:
                 self.load_file(f.path, f.graph)
         refresh_derived(self.store)  # the prerequisite closure over every decree loaded (store/derived.py)
