@@ -554,7 +554,7 @@ def _build_files(source: Path, out_dir: Path, base: str, translations_path: Path
     result = build_graph(decree, base, Translations.load_if_present(translations_path))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{decree.slug}.ttl"
-    data = sorted_turtle(result.triple_set, select_prefixes(TURTLE_PREFIXES, base), _header(decree, source, base))
+    data = sorted_turtle(result.triples, select_prefixes(TURTLE_PREFIXES, base), _header(decree, source, base))
     if not path.exists() or path.read_bytes() != data:
         path.write_bytes(data)
     return path, result
