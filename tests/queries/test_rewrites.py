@@ -32,6 +32,7 @@ ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "core-here-elective-there": ("unitCode", "coreIn", "electiveIn"),
     "level-progression": ("group", "lowerLevel", "unitCode"),
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
+    "prerequisite-only-units": ("unitCode", "qualification", "requiredBy"),
     "qualification-unit-table": ("role", "position"),
     "unit-versions": ("familyCode", "version"),
     "work-attitude-progression": ("group", "level"),
