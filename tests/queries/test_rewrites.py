@@ -30,6 +30,7 @@ Row = tuple[str | None, ...]
 #: Each rewritten query, and the output variables its reference's ORDER BY sorts on (in order).
 ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "core-here-elective-there": ("unitCode", "coreIn", "electiveIn"),
+    "job-roles-by-level": ("level", "group"),
     "level-progression": ("group", "lowerLevel", "unitCode"),
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
     "prerequisite-only-units": ("unitCode", "qualification", "requiredBy"),
