@@ -35,6 +35,7 @@ ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
     "prerequisite-only-units": ("unitCode", "qualification", "requiredBy"),
     "qualification-unit-table": ("role", "position"),
+    "qualifications": ("qualification",),
     "qualifications-by-level-and-group": ("level", "subfield", "group"),
     "unit-versions": ("familyCode", "version"),
     "work-attitude-progression": ("group", "level"),
