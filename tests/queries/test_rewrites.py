@@ -31,6 +31,7 @@ Row = tuple[str | None, ...]
 ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "core-here-elective-there": ("unitCode", "coreIn", "electiveIn"),
     "job-roles-by-level": ("level", "group"),
+    "job-roles-isco": (),  # sorted by section and position, neither an output: the rows compared as a multiset
     "level-progression": ("group", "lowerLevel", "unitCode"),
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
     "prerequisite-only-units": ("unitCode", "qualification", "requiredBy"),
