@@ -33,6 +33,7 @@ ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "job-roles-by-level": ("level", "group"),
     "job-roles-isco": (),  # sorted by section and position, neither an output: the rows compared as a multiset
     "level-progression": ("group", "lowerLevel", "unitCode"),
+    "packaging-arithmetic": (),  # sorted by section, not an output: the rows compared as a multiset
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
     "prerequisite-only-units": ("unitCode", "qualification", "requiredBy"),
     "qualification-unit-table": ("role", "position"),
