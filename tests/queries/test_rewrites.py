@@ -30,9 +30,15 @@ Row = tuple[str | None, ...]
 #: Each rewritten query, and the output variables its reference's ORDER BY sorts on (in order).
 ORDER_KEYS: dict[str, tuple[str, ...]] = {
     "core-here-elective-there": ("unitCode", "coreIn", "electiveIn"),
+    "job-roles-by-level": ("level", "group"),
+    "job-roles-isco": (),  # sorted by section and position, neither an output: the rows compared as a multiset
     "level-progression": ("group", "lowerLevel", "unitCode"),
+    "packaging-arithmetic": (),  # sorted by section, not an output: the rows compared as a multiset
     "prerequisite-chains": ("qualification", "unitCode", "viaCode", "requiredCode"),
+    "prerequisite-only-units": ("unitCode", "qualification", "requiredBy"),
     "qualification-unit-table": ("role", "position"),
+    "qualifications": ("qualification",),
+    "qualifications-by-level-and-group": ("level", "subfield", "group"),
     "unit-versions": ("familyCode", "version"),
     "work-attitude-progression": ("group", "level"),
 }
