@@ -136,7 +136,8 @@ def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
     try:
         shape = check_query(job.text, served.graphs, served.prefixes)
         kwargs: dict[str, object] = {}
-        if job.default_graphs is not None or job.named_graphs is not None:
+        protocol_dataset = job.default_graphs is not None or job.named_graphs is not None
+        if protocol_dataset:
             # The protocol's dataset overrides the query's (SPARQL 1.1 Protocol §2.1.4).
             dg, ng = job.default_graphs or (), job.named_graphs
             check_graphs([*dg, *(ng or ())], served.graphs)
@@ -145,7 +146,8 @@ def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in ng]
         elif shape.has_dataset:
             kwargs = {"use_default_graph_as_union": False}  # let FROM / FROM NAMED define the dataset
-        result = served.store.query(job.text, **kwargs)
+        store = served.for_query(shape.default_graph_only and not protocol_dataset)
+        result = store.query(job.text, **kwargs)
         return serialise(result, job, limits, served.prefixes)
     except Refused as r:
         return errors.refused(r)

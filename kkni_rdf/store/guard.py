@@ -117,10 +117,16 @@ class QueryShape:
     form: str | None  # "select", "ask", "construct", "describe"; None for SPARQL 1.2 syntax (or no form: a syntax error)
     default_graphs: tuple[str, ...] = ()  # FROM
     named_graphs: tuple[str, ...] = ()  # FROM NAMED
+    uses_graph: bool = False  # the GRAPH keyword: the query reads named graphs
 
     @property
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
+
+    @property
+    def default_graph_only(self) -> bool:
+        """Whether the answer depends on the store's default graph alone (no FROM, no GRAPH)."""
+        return not self.has_dataset and not self.uses_graph
 
 
 _FORMS = frozenset({"select", "ask", "construct", "describe"})
@@ -141,6 +147,7 @@ class _Reading:
     form: str | None
     service: bool
     update: bool
+    graph: bool  # the GRAPH keyword is used
     dataset: tuple[tuple[bool, str, str], ...]  # (named, kind "iri"/"pname", token) of each FROM
     prefixes: tuple[tuple[str, str], ...]  # PREFIX declarations, in order (prefix, IRI token)
     base: str | None
@@ -187,11 +194,12 @@ def _read(text: str) -> _Reading:
     words = {token.lower() for kind, token in tokens if kind == "word"}
     first = tokens[start][1].lower() if start < len(tokens) and tokens[start][0] == "word" else ""
     sparql12 = "<<" in text or "{|" in text or bool(words & _SPARQL_12)
-    service = "service" in words
-    if not service and _ESCAPE.search(text):
-        service = _read(_unescaped(text)).service  # \u escapes may spell the keyword: read it decoded too
+    service, graph = "service" in words, "graph" in words
+    if not (service and graph) and _ESCAPE.search(text):
+        decoded = _read(_unescaped(text))  # \u escapes may spell the keywords: read it decoded too
+        service, graph = service or decoded.service, graph or decoded.graph
     form = first if first in _FORMS and not sparql12 else None
-    return _Reading(form, service, first in _UPDATES, _dataset(tokens), prefixes, base)
+    return _Reading(form, service, first in _UPDATES, graph, _dataset(tokens), prefixes, base)
 
 
 def _resolve(kind: str, token: str, reading: _Reading, prefixes: Mapping[str, str]) -> str:
@@ -222,7 +230,7 @@ def analyse(text: str, prefixes: Mapping[str, str] | None = None) -> QueryShape:
         raise service_refused()
     default = [_resolve(k, t, reading, prefixes or {}) for named, k, t in reading.dataset if not named]
     named = [_resolve(k, t, reading, prefixes or {}) for is_named, k, t in reading.dataset if is_named]
-    return QueryShape(reading.form, tuple(default), tuple(named))
+    return QueryShape(reading.form, tuple(default), tuple(named), reading.graph)
 
 
 def check_graphs(iris: Iterable[str], known: Collection[str]) -> None:
