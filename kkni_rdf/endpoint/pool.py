@@ -15,7 +15,8 @@ worker is replaced. No query can take the machine's memory.
 **Fair turns** (``Policy``): waiting for a worker holds no thread (an ``asyncio`` future), nor does
 waiting for its answer (the event loop sends the job and reads the answer as it arrives, in
 ``multiprocessing.connection``'s framing), so the server's threads keep serving pages while
-queries wait; and
+queries wait; a worker that frees is sent the next query's job at once, before that query's
+coroutine wakes (so it does not idle while the event loop serves other requests); and
 
 - a client (its address) may have ``per_client`` queries waiting or running; more get 429;
 - at most ``queue`` queries wait; more get 503 at once (never an unbounded queue);
@@ -131,9 +132,17 @@ async def _recv(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
 
 @dataclass(eq=False)
 class _Waiter:
-    future: asyncio.Future[_Worker]
+    future: asyncio.Future[tuple[_Worker, int]]  # the worker it is given, and how much of its job was sent to it
     client: str
     arrival: int
+    frame: bytes  # its job, framed: sent by whoever hands it a worker
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 @dataclass(eq=False)
@@ -207,19 +216,29 @@ class QueryPool:
                 return
             self._all.add(worker)
             self._waiters = [w for w in self._waiters if not w.future.done()]
-            if self._waiters:
-                waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0), self._clients[w.client], w.arrival))
-                self._waiters.remove(waiter)
-                log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
-                waiter.future.get_loop().call_soon_threadsafe(self._hand, waiter.future, worker)
+            if not self._waiters:
+                self._idle.append(worker)
                 return
-            self._idle.append(worker)
-
-    def _hand(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
-        if waiter.done():  # its query gave up meanwhile
-            self._release(worker)
+            waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0), self._clients[w.client], w.arrival))
+            self._waiters.remove(waiter)
+            log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
+        loop = waiter.future.get_loop()
+        if _running_loop() is loop:
+            self._hand(waiter, worker)
         else:
-            waiter.set_result(worker)
+            loop.call_soon_threadsafe(self._hand, waiter, worker)
+
+    def _hand(self, waiter: _Waiter, worker: _Worker) -> None:
+        """(In the event loop.) Send the waiting query's job to ``worker`` at once, then wake the query:
+        the worker starts on it now, not when the event loop next gets round to the query."""
+        if waiter.future.done():  # its query gave up meanwhile
+            self._release(worker)
+            return
+        try:
+            sent = worker.sock.send(waiter.frame)
+        except OSError:  # a full socket buffer (the query sends the rest), or a dead worker (the query finds out)
+            sent = 0
+        waiter.future.set_result((worker, sent))
 
     def start(self) -> None:
         failures: list[BaseException] = []
@@ -317,7 +336,8 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         policy = self.policy
         deadline = loop.time() + policy.timeout
-        waiter: asyncio.Future[_Worker] = loop.create_future()  # used if no worker is idle
+        waiter: asyncio.Future[tuple[_Worker, int]] = loop.create_future()  # used if no worker is idle
+        frame = _frame(job)
         with self._lock:
             until = self._penalty.get(client, 0.0)
             if until > loop.time():  # told to come back later (its query was stopped), and came back early
@@ -330,30 +350,40 @@ class QueryPool:
             log.debug("admitted %s (idle %d)", client, len(self._idle))
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                self._waiters.append(_Waiter(waiter, client, next(self._arrivals)))
+                self._waiters.append(_Waiter(waiter, client, next(self._arrivals), frame))
         try:
+            sent = 0
             if worker is None:
                 try:
-                    worker = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+                    handed, sent = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
                 except TimeoutError:
-                    if waiter.done() and not waiter.cancelled():  # handed a worker just as the wait ended
-                        self._release(waiter.result())
+                    self._abandon(waiter)
                     return errors.busy(policy.short_seconds)
-            return await self._evaluate(loop, worker, job, _Ticket(client, deadline))
+                except asyncio.CancelledError:  # the request itself was cancelled while it waited
+                    self._abandon(waiter)
+                    raise
+                worker = handed
+            return await self._evaluate(loop, worker, frame[sent:], _Ticket(client, deadline))
         finally:
             with self._lock:
                 self._clients[client] -= 1
                 if self._clients[client] <= 0:
                     del self._clients[client]
 
-    async def _evaluate(self, loop: asyncio.AbstractEventLoop, worker: _Worker, job: Job, ticket: _Ticket) -> Outcome:
+    def _abandon(self, waiter: asyncio.Future[tuple[_Worker, int]]) -> None:
+        """A query stopped waiting: a worker handed to it just then has its job, which nobody will read: replaced."""
+        if waiter.done() and not waiter.cancelled():
+            self._replace(waiter.result()[0])
+
+    async def _evaluate(self, loop: asyncio.AbstractEventLoop, worker: _Worker, unsent: bytes, ticket: _Ticket) -> Outcome:
+        """The answer of ``worker`` to the job of which ``unsent`` (bytes of its frame) is still to be sent."""
         ticket.worker = worker
         with self._lock:
             self._running[worker] = ticket
         timer = loop.call_later(self.policy.short_seconds, self._turn_long, ticket, loop)
         started = loop.time()
         try:
-            how, got = await self._exchange(loop, worker, job, max(0.0, ticket.deadline - loop.time()))
+            how, got = await self._exchange(loop, worker, unsent, max(0.0, ticket.deadline - loop.time()))
         except BaseException:  # the request was cancelled mid-answer: the worker's pipe is mid-message
             self._replace(worker)
             raise
@@ -384,11 +414,14 @@ class QueryPool:
         return errors.internal("The query worker stopped unexpectedly.", "Pekerja kueri berhenti.")
 
     @staticmethod
-    async def _exchange(loop: asyncio.AbstractEventLoop, worker: _Worker, job: Job, timeout: float) -> tuple[str, Outcome | _Retire | None]:
-        """Send ``job`` and wait (in the event loop: no thread) for its answer: ("answer", …), ("deadline", None) or ("died", None)."""
+    async def _exchange(
+        loop: asyncio.AbstractEventLoop, worker: _Worker, unsent: bytes, timeout: float
+    ) -> tuple[str, Outcome | _Retire | None]:
+        """Send the rest of the job and wait (in the event loop: no thread) for its answer: ("answer", …), ("deadline", None) or ("died", None)."""
 
         async def exchange() -> Outcome | _Retire:
-            await loop.sock_sendall(worker.sock, _frame(job))
+            if unsent:
+                await loop.sock_sendall(worker.sock, unsent)
             got: Outcome | _Retire = await _recv(loop, worker.sock)  # type: ignore[assignment]
             return got
 
