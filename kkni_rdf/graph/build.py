@@ -127,51 +127,19 @@ class _PlainIris:
         self.base = iris.base
         self._made: dict[tuple[object, ...], str] = {}
 
-    def _plain(self, make: Callable[..., str], *parts: object) -> str:
-        key = (make.__name__, *parts)
-        iri = self._made.get(key)
-        if iri is None:
-            iri = self._made[key] = str.__str__(make(*parts))
-        return iri
+    def __getattr__(self, name: str) -> Callable[..., str]:
+        """``Iris``'s method ``name`` (``unit``, ``level``, …), giving plain strings, each made once."""
+        make = getattr(self.iris, name)
 
-    def act(self, slug: str) -> str:
-        return self._plain(self.iris.act, slug)
+        def plain(*parts: object) -> str:
+            key = (name, *parts)
+            iri = self._made.get(key)
+            if iri is None:
+                iri = self._made[key] = str.__str__(make(*parts))
+            return iri
 
-    def diktum(self, decree_slug: str, ordinal_word: str) -> str:
-        return self._plain(self.iris.diktum, decree_slug, ordinal_word)
-
-    def field(self, slug: str) -> str:
-        return self._plain(self.iris.field, slug)
-
-    def subfield(self, slug: str) -> str:
-        return self._plain(self.iris.subfield, slug)
-
-    def group(self, slug: str) -> str:
-        return self._plain(self.iris.group, slug)
-
-    def level(self, n: int) -> str:
-        return self._plain(self.iris.level, n)
-
-    def aspect(self, slug: str) -> str:
-        return self._plain(self.iris.aspect, slug)
-
-    def qualification(self, decree_slug: str, short_id: str) -> str:
-        return self._plain(self.iris.qualification, decree_slug, short_id)
-
-    def unit(self, code: str) -> str:
-        return self._plain(self.iris.unit, code)
-
-    def standard(self, standard_id: str) -> str:
-        return self._plain(self.iris.standard, standard_id)
-
-    def kbli_section(self, letter: str) -> str:
-        return self._plain(self.iris.kbli_section, letter)
-
-    def kbli_division(self, division: str) -> str:
-        return self._plain(self.iris.kbli_division, division)
-
-    def dataset(self, name: str) -> str:
-        return self._plain(self.iris.dataset, name)
+        setattr(self, name, plain)  # found as an attribute from now on
+        return plain
 
 
 _CC_BY = str.__str__(CC_BY)
