@@ -194,7 +194,7 @@ def test_the_guard_tells_which_queries_read_only_the_default_graph(query: str, d
 
 @pytest.fixture(scope="module")
 def served_with_union() -> ServedStore:
-    return ServedStore.open(StoreSource(DEFAULT_BASE))
+    return ServedStore.open(StoreSource(DEFAULT_BASE), union=True)
 
 
 def test_the_served_union_is_the_default_graph_alone(served_with_union: ServedStore) -> None:
