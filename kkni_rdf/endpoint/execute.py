@@ -146,8 +146,7 @@ def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in ng]
         elif shape.has_dataset:
             kwargs = {"use_default_graph_as_union": False}  # let FROM / FROM NAMED define the dataset
-        store = served.for_query(shape.default_graph_only and not protocol_dataset)
-        result = store.query(job.text, **kwargs)
+        result = served.store.query(job.text, **kwargs)
         return serialise(result, job, limits, served.prefixes)
     except Refused as r:
         return errors.refused(r)

@@ -4,21 +4,16 @@ The data is read-only and immutable while the server runs, so the prefixes a que
 the named graphs (for the guard, the pages and the descriptions) are computed when the store is
 opened: in the HTTP process at start-up, and once in each query worker.
 
-**The default graph on its own.** The embedded store holds each named graph and their union (the
-default graph) side by side, and Oxigraph's in-memory store finds a subject's or an object's
-statements by reading through all of them, in every graph: every lookup also reads the named
-graphs' copies. A query that reads only the default graph (no ``FROM``, no ``GRAPH``: most) is
-answered from a second store that holds the default graph alone (``union``, a copy made when the
-store is opened in a query worker), where each lookup reads half as much; the answers are the same, since the two
-default graphs are. The named queries at the decree's size take a sixth less CPU this way (up to
-2.7 times less at 100 times the decree), for the memory of one more copy of the default graph.
+**Every store ready.** The embedded store answers a query that reads both the default graph
+and named graphs (``GRAPH`` beside patterns outside it) from a store it completes the first time
+(``KkniStore.whole``): the query workers complete it when they start (``open(whole=True)``), so
+that no client query pays for it within its deadline. The HTTP process makes it when it first
+needs it: its downloads are read with ``GRAPH`` at start-up (about 50 ms on the decree).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pyoxigraph as ox
 
 from kkni_rdf.store.embedded import KkniStore, default_prefixes
 from kkni_rdf.store.protocol import QueryableStore
@@ -39,26 +34,19 @@ class ServedStore:
     store: QueryableStore
     prefixes: dict[str, str]  # the project's prefixes: queries need not declare them
     graphs: tuple[str, ...]  # the named graphs, sorted
-    union: KkniStore | None = None  # the default graph alone (the embedded store only): see above
-
-    def for_query(self, default_graph_only: bool) -> QueryableStore:
-        """The store to ask: the default graph alone where it can give the answer, else the whole store."""
-        return self.union if default_graph_only and self.union is not None else self.store
 
     @property
     def base(self) -> str:
         return self.store.base
 
     @classmethod
-    def open(cls, source: StoreSource, union: bool = False) -> ServedStore:
-        """The store ``source`` names; with ``union``, the embedded store's default graph copied alone too
-        (the query workers' choice: the HTTP process evaluates no client query, and keeps no copy)."""
+    def open(cls, source: StoreSource, whole: bool = False) -> ServedStore:
+        """The store ``source`` names; with ``whole``, the embedded store made ready at once for
+        every query (the query workers' choice: the HTTP process evaluates no client query)."""
         if source.store_url:
             remote = RemoteStore(source.store_url, timeout=source.timeout, base=source.base)
             return cls(remote, default_prefixes(source.base), tuple(sorted(remote.graphs())))
         store = KkniStore.load_default(source.base)
-        alone = None
-        if union:
-            alone = KkniStore(source.base, ox.Store())
-            alone.store.extend(store.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        return cls(store, default_prefixes(source.base), tuple(sorted(store.graphs())), alone)
+        if whole:
+            store.whole()
+        return cls(store, default_prefixes(source.base), tuple(sorted(store.graphs())))

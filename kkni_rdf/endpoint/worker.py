@@ -59,7 +59,7 @@ def limit_memory(allowance: int) -> int:
 def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
     """A worker: open the store it is told, limit its memory, then answer jobs until the pipe closes."""
     setup: WorkerSetup = conn.recv()
-    served = ServedStore.open(setup.source, union=True)
+    served = ServedStore.open(setup.source, whole=True)
     limit_memory(setup.memory)
     try:
         conn.send(READY)

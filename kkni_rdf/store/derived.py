@@ -94,10 +94,11 @@ def _stated(store: ox.Store, predicate: ox.NamedNode) -> Iterable[ox.Triple]:
             yield q.triple
 
 
-def refresh_derived(store: ox.Store) -> int:
+def refresh_derived(store: ox.Store, named: ox.Store | None = None) -> int:
     """Recompute the derived triples into the default graph of ``store``; return how many there are.
 
-    The default graph must already be the union of the named graphs (as ``KkniStore`` keeps it).
+    The default graph must already be the union of the named graphs (as ``KkniStore`` keeps it),
+    which are in ``store`` too or in ``named`` (``KkniStore`` keeps them in a store of their own).
     Derived triples of an earlier load are replaced, so loading more decrees and refreshing gives
     the closure over all of them.
     """
@@ -106,16 +107,27 @@ def refresh_derived(store: ox.Store) -> int:
         stale = list(store.quads_for_pattern(None, predicate, None, default))
         for q in stale:
             store.remove(q)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in _stated(store, predicate))
+        stated = _stated(named if named is not None else store, predicate)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in stated)
     triples = derived_triples(store)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
     return len(triples)
+
+
+def copy_derived(source: ox.Store, target: ox.Store) -> None:
+    """Make the derived predicates' triples in ``target``'s default graph those of ``source``'s."""
+    default = ox.DefaultGraph()
+    for predicate in DERIVED_PREDICATES:
+        for q in list(target.quads_for_pattern(None, predicate, None, default)):
+            target.remove(q)
+        target.extend(source.quads_for_pattern(None, predicate, None, default))
 
 
 __all__ = [
     "DERIVED_PREDICATES",
     "REQUIRES",
     "REQUIRES_TRANSITIVELY",
+    "copy_derived",
     "derived_triples",
     "direct_requirements",
     "refresh_derived",

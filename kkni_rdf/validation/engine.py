@@ -70,9 +70,7 @@ def _loaded(files: list[Path], base: str = DEFAULT_BASE) -> ox.Store:
     assert len(selected) == len(wanted), f"not graph files of the store: {wanted - {f.path for f in selected}}"
     kstore = KkniStore(base)
     kstore.load_files(selected)
-    union = ox.Store()
-    union.extend(kstore.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return union
+    return kstore.union
 
 
 def files_store(files: Sequence[Path]) -> ox.Store:

@@ -189,7 +189,7 @@ def test_an_answer_larger_than_a_socket_buffer_arrives_whole(server: tuple[str, 
         body = r.read()
     assert len(body) > 1_000_000  # far past a socket buffer (208 KiB by default on Linux)
     served = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-    triples = KkniStore.load_default().store.query(query)
+    triples = KkniStore.load_default().query(query)
     assert isinstance(triples, ox.QueryTriples)
     expected = set(triples)
     assert served == expected

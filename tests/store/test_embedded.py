@@ -1,0 +1,98 @@
+"""The embedded store's two Oxigraph stores (``KkniStore``): each query is answered by the one that
+holds what it reads, with the answers of one store that holds everything."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
+from kkni_rdf.resources import query_files
+from kkni_rdf.store.embedded import KkniStore, reads
+from kkni_rdf.store.guard import analyse
+
+ONTOLOGY = "https://w3id.org/kkni/graph/ontology"
+DECREE = "https://w3id.org/kkni/graph/kepmenaker-3-2021"
+
+
+def _one_store(kstore: KkniStore) -> ox.Store:
+    """Everything in one Oxigraph store: the named graphs and their union as the default graph."""
+    one = ox.Store()
+    one.extend(kstore.named.quads_for_pattern(None, None, None, None))
+    one.extend(kstore.union.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return one
+
+
+def _answer(result: object) -> object:
+    """A result as something comparable: sorted solutions (ties of ORDER BY may come either way), triples as a set."""
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return names, sorted(tuple(str(s[n]) if s[n] is not None else "" for n in names) for s in result)
+    if isinstance(result, ox.QueryTriples):
+        return {str(t) for t in result}
+    assert isinstance(result, ox.QueryBoolean)
+    return bool(result)
+
+
+QUERIES: list[tuple[str, dict[str, object]]] = [
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}),
+    ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {}),
+    # GRAPH beside a pattern on the default graph: both are read
+    ("SELECT ?g (COUNT(*) AS ?n) WHERE { ?q a kkni:Qualification . GRAPH ?g { ?q kkni:level ?l } } GROUP BY ?g", {}),
+    (f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}", {}),
+    (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}", {}),
+    (f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{ONTOLOGY}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g", {}),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"use_default_graph_as_union": False, "default_graph": [ox.NamedNode(DECREE)]}),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"use_default_graph_as_union": False, "default_graph": []}),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"default_graph": [ox.DefaultGraph(), ox.NamedNode(ONTOLOGY)]}),
+    ("SELECT ?g (COUNT(*) AS ?n) WHERE { ?s a kkni:Level GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {"named_graphs": [ox.NamedNode(ONTOLOGY)]}),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"use_default_graph_as_union": True}),
+    ("SELECT ?u ?r WHERE { ?u kkni:requiresTransitively ?r }", {}),
+    ("DESCRIBE <https://w3id.org/kkni/level/5>", {}),
+    ("ASK { GRAPH ?g { ?s a kkni:Qualification } }", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "options"), QUERIES)
+def test_each_query_has_the_answer_of_one_store_holding_everything(text: str, options: dict[str, object]) -> None:
+    kstore = KkniStore.load_default()
+    expected = _one_store(kstore).query(text, prefixes=default_prefixes(DEFAULT_BASE), **options)  # type: ignore[arg-type]
+    assert _answer(kstore.query(text, **options)) == _answer(expected)
+
+
+def test_every_named_query_has_the_answer_of_one_store(store: KkniStore) -> None:
+    one = _one_store(store)
+    for path in query_files():
+        text = path.read_text(encoding="utf-8")
+        expected = one.query(text, prefixes=default_prefixes(DEFAULT_BASE))
+        assert _answer(store.query(text)) == _answer(expected), path.name
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "default", "named"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", {}, True, False),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", {}, True, True),
+        (f"SELECT * FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}", {}, False, True),
+        (f"SELECT * FROM NAMED <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}", {}, False, False),  # an empty default graph
+        (f"SELECT * FROM NAMED <{ONTOLOGY}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}, False, True),
+        ("SELECT * WHERE { ?s ?p ?o }", {"default_graph": [ox.NamedNode(ONTOLOGY)]}, False, True),
+        ("SELECT * WHERE { ?s ?p ?o }", {"default_graph": [ox.DefaultGraph()]}, True, False),
+        ("SELECT * WHERE { ?s ?p ?o }", {"use_default_graph_as_union": True}, True, True),
+    ],
+)
+def test_what_a_query_reads(text: str, options: dict[str, object], default: bool, named: bool) -> None:
+    assert reads(analyse(text, default_prefixes(DEFAULT_BASE)), options) == (default, named)
+
+
+def test_the_whole_store_is_made_only_for_a_query_that_reads_both() -> None:
+    kstore = KkniStore.load_default()
+    named_only = len(kstore.named)
+    assert list(kstore.union.named_graphs()) == []  # the default graph alone
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in kstore.named)
+    kstore.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    kstore.query(f"SELECT * FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }} LIMIT 1")
+    assert len(kstore.named) == named_only == len(kstore)
+    kstore.query("SELECT * WHERE { ?s a kkni:Level GRAPH ?g { ?s ?p ?o } } LIMIT 1")
+    assert len(kstore.named) == named_only + len(kstore.union)
+    assert len(kstore) == named_only  # still the named graphs' quads
