@@ -111,23 +111,39 @@ def _recv_blocking(sock: socket.socket, timeout: float) -> object:
     return pickle.loads(_read_exactly_blocking(sock, size))  # (our own worker process)
 
 
-async def _read_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socket, n: int) -> bytearray:
-    buffer = bytearray(n)
-    view, got = memoryview(buffer), 0
-    while got < n:
+async def _read_into(loop: asyncio.AbstractEventLoop, sock: socket.socket, view: memoryview) -> None:
+    """Fill ``view`` from ``sock``."""
+    got = 0
+    while got < len(view):
         k = await loop.sock_recv_into(sock, view[got:])
         if k == 0:
             raise EOFError
         got += k
-    return buffer
+
+
+#: What the first read of an answer asks for: most answers (frame and all) arrive in one read.
+_FIRST_READ = 256 * 1024
 
 
 async def _recv(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
-    """One message from a worker, read by the event loop as it arrives."""
-    size = _SHORT.unpack(await _read_exactly(loop, sock, 4))[0]
+    """One answer from a worker, read by the event loop as it arrives: in one read for most (a
+    worker sends one answer per job, so nothing follows it on the socket until it is given the
+    next; an answer, a pickled ``Outcome``, is always longer than the longest frame header)."""
+    data = b""
+    while len(data) < _SHORT.size + _LONG.size:
+        more = await loop.sock_recv(sock, _FIRST_READ)
+        if not more:
+            raise EOFError
+        data += more
+    size, start = _SHORT.unpack_from(data)[0], _SHORT.size
     if size == -1:
-        size = _LONG.unpack(await _read_exactly(loop, sock, 8))[0]
-    return pickle.loads(await _read_exactly(loop, sock, size))  # (our own worker process)
+        size, start = _LONG.unpack_from(data, _SHORT.size)[0], _SHORT.size + _LONG.size
+    if len(data) == start + size:
+        return pickle.loads(memoryview(data)[start:])  # (our own worker process)
+    body = bytearray(size)
+    body[: len(data) - start] = memoryview(data)[start:]
+    await _read_into(loop, sock, memoryview(body)[len(data) - start :])
+    return pickle.loads(body)
 
 
 @dataclass(eq=False)
@@ -355,7 +371,8 @@ class QueryPool:
             sent = 0
             if worker is None:
                 try:
-                    handed, sent = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+                    async with asyncio.timeout_at(deadline):
+                        handed, sent = await waiter
                 except TimeoutError:
                     self._abandon(waiter)
                     return errors.busy(policy.short_seconds)
@@ -426,7 +443,8 @@ class QueryPool:
             return got
 
         try:
-            return "answer", await asyncio.wait_for(exchange(), timeout)
+            async with asyncio.timeout(timeout):  # (no task of its own, unlike wait_for)
+                return "answer", await exchange()
         except TimeoutError:
             return "deadline", None
         except (EOFError, OSError, pickle.UnpicklingError):
