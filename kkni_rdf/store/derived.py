@@ -18,9 +18,10 @@ With them the natural query, every unit's closure, is a lookup: ``?unit kkni:req
 ?required`` answers in milliseconds where the property path over every unit takes minutes at
 national scale (157 s at 100 times the decree). The triples are in the default graph only, like
 a reasoner's entailments: no named graph holds them, so a named graph, the downloads and the
-per-graph checks stay exactly what the files say. A store loaded by other means (``kkni load
---into``) does not have them unless they are loaded too (``derived_triples`` gives them); the
-named queries in ``queries/`` therefore never depend on them.
+per-graph checks stay exactly what the files say. ``kkni load --into`` sends them to a
+SPARQL store with the union (``store.remote.load_into``); a store loaded by other means does not
+have them unless they are loaded too (``derived_triples`` gives them), so the named queries in
+``queries/`` never depend on them.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ import contextlib
 import html
 import os
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -77,6 +77,7 @@ import pyoxigraph as ox
 from kkni_rdf.formats import rdf_format_of_media_type, results_format_of_media_type
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE
+from kkni_rdf.store.derived import derived_triples
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
 from kkni_rdf.store.guard import analyse, check_graphs
 from kkni_rdf.store.protocol import QueryError, query_error
@@ -565,6 +566,20 @@ def n_triples(path: Path) -> bytes:
         raise RemoteError(f"{path}: not valid Turtle: {exc}") from None
 
 
+def _start_union(send: Callable[..., httpx.Response], data: bytes, name: str, base: str) -> tuple[dict[str, str], str]:
+    """PUT the first file into the union: into the store's default graph, or (a store whose Graph
+    Store endpoint has none, Virtuoso) into a named graph of ours. Where it went, and its name for messages."""
+    response = send("PUT", {"default": ""}, data, f"{name} into the default graph", check=False)
+    if response.is_success:
+        return {"default": ""}, "the default graph"
+    if response.status_code in (401, 403):
+        raise _status_error(response, f"loading {name} into the default graph failed")
+    union = {"graph": str(Iris(base).graph(UNION_GRAPH))}
+    where = f"<{union['graph']}> (the store has no default graph: {store_message(response)[:200]})"
+    send("PUT", union, data, f"{name} into {where}")
+    return union, where
+
+
 def load_into(
     url: str,
     files: Sequence[GraphFile] | None = None,
@@ -575,7 +590,9 @@ def load_into(
     base: str = DEFAULT_BASE,
 ) -> list[LoadedGraph]:
     """PUT each file into its named graph on the store at ``url`` (replacing what the graph held),
-    and all of them into the default graph, which becomes their union (as in ``KkniStore``).
+    and all of them into the default graph, which becomes their union (as in ``KkniStore``), with
+    the triples derived from that union (the prerequisite closure, ``store.derived``) as in
+    ``KkniStore``'s default graph: the same queries get the same answers from both.
 
     Several files for one graph (the ontology's) are PUT, then POSTed (merged) in turn. A store
     whose Graph Store endpoint has no default graph (Virtuoso) gets the union in the named graph
@@ -605,11 +622,12 @@ def load_into(
             raise _status_error(response, f"loading {into} failed")
         return response
 
-    union: dict[str, str] = {"default": ""}  # where the union of the files goes
-    where = "the default graph"
+    union, where = {"default": ""}, "the default graph"  # where the union of the files goes
+    merged = ox.Store()  # the union here too, for the derived triples
     try:
         for k, f in enumerate(todo):
             data = n_triples(f.path)
+            merged.load(data, format=ox.RdfFormat.N_TRIPLES)
             # the first file of a graph replaces it (PUT); further files of the graph add to it (POST)
             method = "POST" if f.graph in seen else "PUT"
             seen.add(f.graph)
@@ -618,16 +636,11 @@ def load_into(
             # and into the union of them all: the first file replaces it, the rest merge
             if k > 0:
                 send("POST", union, data, f"{f.path.name} into {where}")
-                continue
-            response = send("PUT", union, data, f"{f.path.name} into {where}", check=False)
-            if response.is_success:
-                continue
-            if response.status_code in (401, 403):
-                raise _status_error(response, f"loading {f.path.name} into {where} failed")
-            # no default graph to write (Virtuoso): the union goes into a named graph of ours
-            union = {"graph": str(Iris(base).graph(UNION_GRAPH))}
-            where = f"<{union['graph']}> (the store has no default graph: {store_message(response)[:200]})"
-            send("PUT", union, data, f"{f.path.name} into {where}")
+            else:
+                union, where = _start_union(send, data, f.path.name, base)
+        if todo:
+            derived = ox.serialize(derived_triples(merged), format=ox.RdfFormat.N_TRIPLES) or b""
+            send("POST", union, derived, f"the derived triples (store/derived.py) into {where}")
     finally:
         if own:
             http.close()

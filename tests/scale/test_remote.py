@@ -165,3 +165,10 @@ def test_load_into_writes_the_union_into_the_default_graph(remote: RemoteStore, 
     r = httpx.get(oxigraph_url, params={"query": query}, headers={"Accept": "text/csv"})
     assert r.status_code == 200 and r.text.split() == ["n", "14"]
     assert rows(remote.query(query)) == [('"14"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
+
+
+def test_load_into_sends_the_derived_triples_with_the_union(remote: RemoteStore, store: KkniStore) -> None:
+    """The prerequisite closure (store/derived.py) answers on the server as in the embedded store."""
+    for query in ("SELECT ?u ?r WHERE { ?u kkni:requiresTransitively ?r }", "SELECT ?u ?r WHERE { ?u kkni:requires ?r }"):
+        there = rows(remote.query(query))
+        assert there and sorted(there) == sorted(rows(store.query(query)))
