@@ -7,8 +7,8 @@ opened: in the HTTP process at start-up, and once in each query worker.
 **Every store ready.** The embedded store answers a query that reads both the default graph
 and named graphs (``GRAPH`` beside patterns outside it) from a store it completes the first time
 (``KkniStore.whole``): the query workers complete it when they start (``open(whole=True)``), so
-that no client query pays for it within its deadline. The HTTP process makes it when it first
-needs it: its downloads are read with ``GRAPH`` at start-up (about 50 ms on the decree).
+that no client query pays for it within its deadline. The HTTP process's own queries (the
+downloads, the graphs' sizes, the findings) read named graphs alone and never need it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -66,11 +67,12 @@ class KkniStore:
 
     A query is answered by the store that holds what it reads (``reads``): the default graph
     alone (most queries: no ``FROM``, no ``GRAPH``) by ``union``, where each lookup reads half as
-    much as in a store that also holds the named graphs; named graphs alone (``FROM``, or
-    ``GRAPH`` and nothing outside it in a dataset the caller gives) by ``named``; both (``GRAPH``
-    beside patterns on the default graph) by ``whole()``: ``named`` with the default graph copied
-    into it, the first time a query needs it (4 s at 100 times the decree; the endpoint's query
-    workers make it when they start). The answers are those of one store holding everything.
+    much as in a store that also holds the named graphs; named graphs alone (``FROM``, a dataset
+    the caller gives, or ``GRAPH`` with every triple pattern inside it) by ``named``; both
+    (``GRAPH`` beside patterns on the default graph) by ``whole()``: ``named`` with the default
+    graph copied into it, the first time a query needs it (3-4 s at 100 times the decree; the
+    endpoint's query workers make it when they start). The answers are those of one store
+    holding everything.
 
     Oxigraph's ``use_default_graph_as_union`` computes the union at query time, as a bag (a triple
     in two decrees' graphs matches twice) and far more slowly on large stores; the data is
@@ -152,21 +154,29 @@ class KkniStore:
         shape = analyse(text, prefixes)
         if shape.has_dataset:
             check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
-        default, named = reads(shape, kwargs)
-        store = (self.whole() if default else self.named) if named else self.union
+        store = self._store_for(text, shape, kwargs)
         try:
             return store.query(text, prefixes=prefixes, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise query_error(exc, text) from None
+
+    def _store_for(self, text: str, shape: QueryShape, options: dict[str, object]) -> ox.Store:
+        """The store that holds what the query reads (``reads``); once made whole, ``named`` holds everything."""
+        if self._whole and (options or not shape.default_graph_only):
+            return self.named
+        default, named = reads(text, shape, options)
+        if not named:
+            return self.union
+        return self.whole() if default else self.named
 
     def __len__(self) -> int:
         """The quads in the named graphs (what the files hold; the default graph repeats them)."""
         return len(self.named) - (len(self.union) if self._whole else 0)
 
 
-def reads(shape: QueryShape, options: dict[str, object]) -> tuple[bool, bool]:
-    """Whether a query (what the guard found in it, and Oxigraph's dataset options) reads the
-    store's default graph, and whether it reads named graphs."""
+def reads(text: str, shape: QueryShape, options: dict[str, object]) -> tuple[bool, bool]:
+    """Whether a query (its text, what the guard found in it, and Oxigraph's dataset options)
+    reads the store's default graph, and whether it reads named graphs."""
     if options.get("use_default_graph_as_union"):
         return True, True  # Oxigraph's union takes in the default graph as well as the named graphs
     if "default_graph" in options:
@@ -177,7 +187,39 @@ def reads(shape: QueryShape, options: dict[str, object]) -> tuple[bool, bool]:
         return False, True  # FROM: the default graph is made of named graphs
     if shape.named_graphs:
         return False, shape.uses_graph  # FROM NAMED alone: the default graph is empty
-    return True, shape.uses_graph
+    if shape.uses_graph:
+        return patterns_outside_graph(text), True
+    return True, False
+
+
+@lru_cache(maxsize=1024)
+def patterns_outside_graph(text: str) -> bool:
+    """Whether a query has triple patterns outside every ``GRAPH`` (or is a DESCRIBE, which describes
+    from the default graph): what reads the default graph. rdflib's SPARQL parser reads the query
+    (a few milliseconds); a query it cannot read is taken to have some."""
+    # only for a query that reads named graphs: rdflib's SPARQL grammar takes a moment to import
+    from pyparsing import ParseResults  # noqa: PLC0415
+    from rdflib.plugins.sparql.parser import parseQuery  # noqa: PLC0415
+    from rdflib.plugins.sparql.parserutils import CompValue  # noqa: PLC0415
+
+    def outside(node: object, inside: bool) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "DescribeQuery":
+                return True
+            if node.name == "GraphGraphPattern":
+                return outside(node.get("graph"), inside=True)
+            if node.name == "TriplesBlock" and not inside:
+                return True
+            return any(outside(v, inside) for k, v in node.items() if k != "template")  # a CONSTRUCT template reads nothing
+        if isinstance(node, list | tuple | ParseResults):
+            return any(outside(v, inside) for v in node)
+        return False
+
+    try:
+        parsed = parseQuery(text)
+    except Exception:  # noqa: BLE001  # pyparsing's errors, or rdflib's on what it does not support: the safe answer
+        return True
+    return outside(parsed, inside=False)
 
 
 def _load(store: ox.Store, files: list[GraphFile], graph: ox.DefaultGraph | None) -> None:
@@ -189,4 +231,4 @@ def _load(store: ox.Store, files: list[GraphFile], graph: ox.DefaultGraph | None
 
 # ``default_prefixes`` lives in ``kkni_rdf.namespaces``; it is re-exported here for the modules that
 # still import it from the store (the endpoint's, ``store.remote``), until they import it from there.
-__all__ = ["GraphFile", "KkniStore", "default_graph_files", "default_prefixes", "reads"]
+__all__ = ["GraphFile", "KkniStore", "default_graph_files", "default_prefixes", "patterns_outside_graph", "reads"]

@@ -8,7 +8,7 @@ import pytest
 
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import query_files
-from kkni_rdf.store.embedded import KkniStore, reads
+from kkni_rdf.store.embedded import KkniStore, patterns_outside_graph, reads
 from kkni_rdf.store.guard import analyse
 
 ONTOLOGY = "https://w3id.org/kkni/graph/ontology"
@@ -72,7 +72,8 @@ def test_every_named_query_has_the_answer_of_one_store(store: KkniStore) -> None
     ("text", "options", "default", "named"),
     [
         ("SELECT * WHERE { ?s ?p ?o }", {}, True, False),
-        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", {}, True, True),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", {}, False, True),
+        ("SELECT * WHERE { ?s a kkni:Level GRAPH ?g { ?s ?p ?o } }", {}, True, True),
         (f"SELECT * FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}", {}, False, True),
         (f"SELECT * FROM NAMED <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}", {}, False, False),  # an empty default graph
         (f"SELECT * FROM NAMED <{ONTOLOGY}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}, False, True),
@@ -82,7 +83,29 @@ def test_every_named_query_has_the_answer_of_one_store(store: KkniStore) -> None
     ],
 )
 def test_what_a_query_reads(text: str, options: dict[str, object], default: bool, named: bool) -> None:
-    assert reads(analyse(text, default_prefixes(DEFAULT_BASE)), options) == (default, named)
+    assert reads(text, analyse(text, default_prefixes(DEFAULT_BASE)), options) == (default, named)
+
+
+@pytest.mark.parametrize(
+    ("text", "outside"),
+    [
+        ("SELECT * WHERE { ?s a kkni:Level GRAPH ?g { ?s ?p ?o } }", True),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } FILTER EXISTS { ?s a kkni:Level } }", True),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER EXISTS { ?s a kkni:Level } } }", False),
+        ("SELECT * WHERE { GRAPH ?g { { SELECT ?s WHERE { ?s ?p ?o } } } }", False),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } { SELECT ?s WHERE { ?s a kkni:Unit } } }", True),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } OPTIONAL { ?s a ?t } }", True),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } MINUS { ?s a ?t } }", True),
+        ("SELECT * WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s kkni:x+ ?o } }", True),
+        ("SELECT * WHERE { VALUES ?x { 1 } GRAPH ?g { ?s ?p ?o } BIND (2 AS ?y) }", False),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }", False),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", True),
+        ("DESCRIBE ?s WHERE { GRAPH ?g { ?s a kkni:Level } }", True),  # described from the default graph
+        ("SELECT * WHERE { GRAPH ?g { <<( ?s ?p ?o )>> ?q ?r } }", True),  # SPARQL 1.2, which rdflib cannot read
+    ],
+)
+def test_which_queries_read_the_default_graph_beside_graph(text: str, outside: bool) -> None:
+    assert patterns_outside_graph(text) is outside
 
 
 def test_the_whole_store_is_made_only_for_a_query_that_reads_both() -> None:
@@ -92,6 +115,9 @@ def test_the_whole_store_is_made_only_for_a_query_that_reads_both() -> None:
     assert all(isinstance(q.graph_name, ox.NamedNode) for q in kstore.named)
     kstore.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     kstore.query(f"SELECT * FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }} LIMIT 1")
+    kstore.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    for path in query_files():
+        kstore.query(path.read_text(encoding="utf-8"))
     assert len(kstore.named) == named_only == len(kstore)
     kstore.query("SELECT * WHERE { ?s a kkni:Level GRAPH ?g { ?s ?p ?o } } LIMIT 1")
     assert len(kstore.named) == named_only + len(kstore.union)
