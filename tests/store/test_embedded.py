@@ -3,12 +3,14 @@ holds what it reads, with the answers of one store that holds everything."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import query_files
-from kkni_rdf.store.embedded import KkniStore, patterns_outside_graph, reads
+from kkni_rdf.store.embedded import GraphFile, KkniStore, patterns_outside_graph, reads
 from kkni_rdf.store.guard import analyse
 
 ONTOLOGY = "https://w3id.org/kkni/graph/ontology"
@@ -122,3 +124,23 @@ def test_the_whole_store_is_made_only_for_a_query_that_reads_both() -> None:
     kstore.query("SELECT * WHERE { ?s a kkni:Level GRAPH ?g { ?s ?p ?o } } LIMIT 1")
     assert len(kstore.named) == named_only + len(kstore.union)
     assert len(kstore) == named_only  # still the named graphs' quads
+
+
+def test_files_loaded_after_the_store_was_made_whole_reach_both_stores(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    kkni = "https://w3id.org/kkni/ontology#"
+    a.write_text(f"<https://example.org/row/1> <{kkni}unit> <https://example.org/x> ; <{kkni}hasPrerequisite> _:p .\n"
+                 f"_:p <{kkni}requiredUnit> <https://example.org/y> .\n")  # fmt: skip
+    b.write_text(f"<https://example.org/row/2> <{kkni}unit> <https://example.org/y> ; <{kkni}hasPrerequisite> _:p .\n"
+                 f"_:p <{kkni}requiredUnit> <https://example.org/z> .\n")  # fmt: skip
+    kstore = KkniStore()
+    kstore.load_files([GraphFile(a, "https://example.org/graph/a")])
+    kstore.whole()
+    kstore.load_files([GraphFile(b, "https://example.org/graph/b")])
+    mixed = "SELECT ?u ?r ?g WHERE { ?u kkni:requiresTransitively ?r . GRAPH ?g { ?row kkni:unit ?u } }"
+    expected = _one_store(kstore).query(mixed, prefixes=default_prefixes(DEFAULT_BASE))
+    assert _answer(kstore.query(mixed)) == _answer(expected)
+    got = kstore.query(mixed)
+    assert isinstance(got, ox.QuerySolutions)
+    x, y, z = (f"<https://example.org/{n}>" for n in "xyz")
+    assert {(str(s["u"]), str(s["r"])) for s in got} == {(x, y), (x, z), (y, z)}  # x's chain runs through b's row
