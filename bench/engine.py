@@ -32,8 +32,9 @@ from pathlib import Path
 
 from bench.synth import shared_units_from, synthesize
 from kkni_rdf.decree.parser import parse_decree_file
-from kkni_rdf.endpoint.execute import Job, Limits, execute
+from kkni_rdf.endpoint.execute import Job, execute
 from kkni_rdf.endpoint.served import ServedStore, StoreSource
+from kkni_rdf.endpoint.service import EndpointConfig
 from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
@@ -71,9 +72,9 @@ def lookups(scale: float, repeat: int) -> None:
 
 
 def _execute_loop(rounds: int, ready: Barrier, out: multiprocessing.SimpleQueue[float]) -> None:
-    served = ServedStore.open(StoreSource(DEFAULT_BASE), whole=True)
+    served = ServedStore.open(StoreSource(DEFAULT_BASE))
     texts = [p.read_text(encoding="utf-8") for p in query_files()]
-    limits, n, per_answer = Limits(), 0, []
+    limits, n, per_answer = EndpointConfig().limits, 0, []
     ready.wait()  # every process loaded: the loops run at the same time
     for _ in range(rounds):
         start = time.thread_time()

@@ -7,9 +7,7 @@ For each scale: generate the decrees (bench/synth.py's generator, seeded), then 
   build      parse + build + write Turtle for every decree (kkni_rdf.graph.build.build_many, one process per core)
   load       the Turtle into the embedded Oxigraph store (KkniStore.load_files, which also derives the
              prerequisite closure: kkni_rdf.store.derived) and into a real `oxigraph serve` process
-             through the Graph Store Protocol (kkni_rdf.store.remote.load_into); "(whole)" is the time the
-             embedded store takes, once, the first time a query reads GRAPH beside the default graph
-             (KkniStore.whole: none of the named queries does; measured last, after the peak memory)
+             through the Graph Store Protocol (kkni_rdf.store.remote.load_into)
   validate   in process (kkni_rdf.validation.engine: pySHACL core shapes + the SPARQL checks in Oxigraph;
              skipped above --in-process-max) and in the store (kkni_rdf.validation.in_store: the SPARQL checks
              sent as queries, to the embedded store and to the server)
@@ -72,7 +70,6 @@ class Row:
     load: float = 0.0
     derive: float = 0.0
     derived: int = 0
-    whole: float = 0.0
     load_server: float = 0.0
     validate_process: float | None = None
     validate_store: float = 0.0
@@ -206,7 +203,7 @@ def run_scale(scale: float, workdir: Path, args: argparse.Namespace) -> Row:
     row.load = time.perf_counter() - t
     progress(scale, "load", row.load)
     t = time.perf_counter()
-    row.derived = refresh_derived(store.union, store.named)  # done by load_files already: timed again on its own
+    row.derived = refresh_derived(store.whole)  # done by load_files already: timed again on its own
     row.derive = time.perf_counter() - t
     progress(scale, f"derive ({row.derived} triples, part of load)", row.derive)
 
@@ -261,11 +258,6 @@ def run_scale(scale: float, workdir: Path, args: argparse.Namespace) -> Row:
         finally:
             server.stop()
     row.peak_mb = peak_mb()
-    # last (after the peak memory): what the first query that reads GRAPH beside the default graph pays
-    t = time.perf_counter()
-    store.whole()
-    row.whole = time.perf_counter() - t
-    progress(scale, "made whole (once, for a query that reads GRAPH beside the default graph)", row.whole)
     return row
 
 
@@ -285,7 +277,6 @@ def print_table(rows: list[Row]) -> None:
         ("build", lambda r: fmt(r.build)),
         ("load", lambda r: fmt(r.load)),
         ("(derive)", lambda r: fmt(r.derive)),
-        ("(whole)", lambda r: fmt(r.whole)),
         ("load→server", lambda r: fmt(r.load_server) if r.load_server else "-"),
         ("validate in-process", lambda r: fmt(r.validate_process)),
         ("validate in-store", lambda r: fmt(r.validate_store)),

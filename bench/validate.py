@@ -19,8 +19,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from kkni_rdf.checks.candidate import UserInput, read_input, run_check
-from kkni_rdf.checks.catalogue import default_catalogue
+from kkni_rdf.checks.catalogue import catalogue_from_store
 from kkni_rdf.resources import decree_data_files, ontology_files, resource, shapes_files
+from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.validation.engine import decree_data, oxigraph_view, run_core, validate_decree, validate_files
 
 
@@ -57,7 +58,7 @@ def main() -> int:
     row("pySHACL core shapes, decree in rdflib's memory store (ours)", *timed(lambda: run_core(data.graph), args.runs))
     row("pySHACL core shapes, decree as an oxrdflib view", *timed(lambda: run_core(oxigraph_view(data.store)), args.runs))
 
-    catalogue = default_catalogue()
+    catalogue = catalogue_from_store(KkniStore.load_default())
     inp = read_input(record)
     row("ours: check one candidate record (kkni check, warm)", *timed(lambda: run_check(catalogue, None, inp), 50))
     row("ours: read + check one candidate record file", *timed(lambda: run_check(catalogue, None, read_input(record)), 50))

@@ -12,17 +12,20 @@ Exit codes: 0 success (or: the data conforms), 1 the data does not conform,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kkni_rdf import __version__
 from kkni_rdf.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
+    from kkni_rdf.endpoint.service import EndpointConfig
     from kkni_rdf.validation.findings import Report
 
 EXIT_OK = 0
@@ -162,7 +165,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
 
     from kkni_rdf.checks.candidate import UserInput, read_input, run_check
-    from kkni_rdf.checks.catalogue import CheckError, default_catalogue
+    from kkni_rdf.checks.catalogue import CheckError, catalogue_from_store
+    from kkni_rdf.store.embedded import KkniStore
 
     if args.file and args.units:
         raise UsageError("give unit codes or --file, not both")
@@ -170,7 +174,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("name the qualification and the units, e.g. kkni check N78SPS01-5-asesor M.74SPS03.088.2, or give --file")
     with usage_errors(CheckError):
         inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
-        result = run_check(default_catalogue(), args.qualification, inp, program=args.program)
+        result = run_check(catalogue_from_store(KkniStore.load_default()), args.qualification, inp, program=args.program)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -182,41 +186,67 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kkni_rdf.endpoint.app import EndpointConfig, serve
+    from kkni_rdf.endpoint.app import serve
 
-    if args.workers < 1 or args.timeout <= 0 or args.max_results < 1:
-        raise UsageError("--workers and --max-results must be at least 1 and --timeout positive")
-    if args.short_seconds <= 0 or args.read_timeout <= 0 or args.per_client < 1:
-        raise UsageError("--short-seconds and --read-timeout must be positive and --per-client at least 1")
-    if args.queue < 0 or args.worker_memory < 0 or args.spare_workers < 0 or (args.long_queries is not None and args.long_queries < 1):
-        raise UsageError("--queue, --worker-memory and --spare-workers may not be negative, --long-queries at least 1")
-    if not args.base.endswith(("/", "#")):
-        raise UsageError(f"the base IRI must end with '/' or '#': {args.base!r}")
-    if args.store:
+    config = _endpoint_config(args)
+    if config.store_url:
         from kkni_rdf.store.auth import CredentialsError, store_auth
 
         with usage_errors(CredentialsError):
-            auth = store_auth(args.user, args.store)
-        _check_store(args.store, auth, args.base, args.timeout)
-    config = EndpointConfig(
-        base=args.base,
-        timeout=args.timeout,
-        workers=args.workers,
-        max_results=args.max_results,
-        max_bytes=args.max_bytes,
-        log_queries=args.log_queries,
-        store_url=args.store,
-        short_seconds=args.short_seconds,
-        long_queries=args.long_queries,
-        per_client=args.per_client,
-        queue=args.queue,
-        worker_memory=args.worker_memory * 2**20,
-        spare_workers=args.spare_workers,
-        read_timeout=args.read_timeout,
-        public_url=args.public_url,
-    )
-    serve(config, args.host, args.port, args.forwarded_allow_ips)
+            auth = store_auth(args.user, config.store_url)
+        _check_store(config.store_url, auth, config.base, config.timeout)
+    serve(config)
     return EXIT_OK
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    _config_options(parser)
+    parser.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
+
+
+def _config_options(parser: argparse.ArgumentParser) -> None:
+    """``kkni serve``'s options: one for each field of ``EndpointConfig``, with the help, unit and rules
+    stated there. Each is ``None`` unless given, so that the field's own default applies: the
+    defaults are stated once, in ``EndpointConfig``, and shown here from there."""
+    from kkni_rdf.endpoint.service import EndpointConfig, Option
+
+    kinds = typing.get_type_hints(EndpointConfig)
+    for f in dataclasses.fields(EndpointConfig):
+        option: Option | None = f.metadata.get("option")
+        if option is None:
+            continue
+        if kinds[f.name] is bool:
+            parser.add_argument(option.flag_of(f.name), dest=f.name, action="store_true", default=None, help=option.help)
+            continue
+        kind = next(k for k in typing.get_args(kinds[f.name]) or (kinds[f.name],) if k is not type(None))
+        help = option.help if f.default is None else f"{option.help} (default {_shown(f.default, option.unit)})"  # None: the help says
+        parser.add_argument(option.flag_of(f.name), dest=f.name, type=kind, default=None, metavar=option.metavar, help=help)
+
+
+def _shown(default: object, unit: int) -> str:
+    """A default as ``kkni serve --help`` shows it: in the option's unit, ``10`` rather than ``10.0``."""
+    value = default / unit if isinstance(default, int | float) and unit > 1 else default
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _endpoint_config(args: argparse.Namespace) -> EndpointConfig:
+    """The ``EndpointConfig`` of ``kkni serve``'s options: the fields given, in the field's unit; the others' defaults."""
+    from kkni_rdf.endpoint.service import ConfigError, EndpointConfig, Option
+
+    given: dict[str, Any] = {}
+    flags: dict[str, str] = {}
+    for f in dataclasses.fields(EndpointConfig):
+        option: Option | None = f.metadata.get("option")
+        value = getattr(args, f.name, None)
+        if option is None:
+            continue
+        flags[f.name] = option.flag_of(f.name)
+        if value is not None:
+            given[f.name] = value * option.unit if option.unit > 1 else value
+    try:
+        return EndpointConfig(**given)
+    except ConfigError as exc:
+        raise UsageError(f"{flags.get(exc.name, exc.name)} {exc.requirement}") from None
 
 
 # --------------------------------------------------------------------------- export
@@ -286,6 +316,22 @@ def cmd_load(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- the parser
 
 
+class _Subcommand(argparse.ArgumentParser):
+    """A command's parser that can add some of its options when the command is the one run
+    (``options``): ``kkni serve``'s come from ``EndpointConfig``, whose module imports the endpoint,
+    which the other commands need not pay for."""
+
+    def __init__(self, *args: Any, options: Callable[[argparse.ArgumentParser], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._options = options
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        if self._options is not None:
+            add, self._options = self._options, None
+            add(self)
+        return super().parse_known_args(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from kkni_rdf.results import GRAPH_FORMAT_KEYS, TEXT_FORMATS
 
@@ -295,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success or conforms, 1 does not conform, 2 bad input or usage.",
     )
     parser.add_argument("--version", action="version", version=f"kkni-rdf {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Subcommand)
 
     p = sub.add_parser("build", help="build the decree's graph from its text into data/")
     p.add_argument("sources", nargs="*", metavar="DECREE.txt", help="decree texts (default: data/source/*.txt)")
@@ -347,59 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
     p.set_defaults(handler=cmd_check)
 
-    # -- serve: the endpoint (kkni_rdf/endpoint/)
-    p = sub.add_parser("serve", help="serve the SPARQL endpoint, linked-data pages and query editor over HTTP")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
-    p.add_argument(
-        "--timeout", type=float, default=10.0, metavar="SECONDS", help="deadline per query; the query is stopped at it (default 10)"
-    )
-    p.add_argument("--max-results", type=int, default=100_000, metavar="N", help="most solutions or triples in one answer (default 100000)")
-    p.add_argument(
-        "--max-bytes", type=int, default=64 * 1024 * 1024, metavar="N", help="largest serialised answer in bytes (default 64 MiB)"
-    )
-    p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data; request paths map onto it (default {DEFAULT_BASE})")
-    p.add_argument("--log-queries", action="store_true", help="log query texts (by default only method, path, status and time)")
-    # fair turns and limits (docs/endpoint.md, "Safe by default")
-    p.add_argument("--short-seconds", type=float, default=1.0, metavar="S", help="a query running longer is long (default 1)")
-    p.add_argument(
-        "--long-queries",
-        type=int,
-        default=None,
-        metavar="N",
-        help="long queries at once, one per client (default: workers - 1, at least 1)",
-    )
-    p.add_argument(
-        "--per-client", type=int, default=2, metavar="N", help="queries one client may have waiting or running; more get 429 (default 2)"
-    )
-    p.add_argument("--queue", type=int, default=64, metavar="N", help="queries waiting for a worker; more get 503 (default 64)")
-    p.add_argument(
-        "--worker-memory",
-        type=int,
-        default=1024,
-        metavar="MIB",
-        help="memory a query worker may use beyond its store, in MiB; 0: no limit (default 1024)",
-    )
-    p.add_argument(
-        "--spare-workers", type=int, default=0, metavar="N", help="loaded workers kept ready to replace a stopped one at once (default 0)"
-    )
-    p.add_argument(
-        "--read-timeout", type=float, default=10.0, metavar="S", help="seconds to receive a request whole; 408 after (default 10)"
-    )
-    p.add_argument("--public-url", metavar="URL", help="the endpoint's URL in its descriptions (default: the address it listens on)")
-    p.add_argument(
-        "--forwarded-allow-ips",
-        default="127.0.0.1",
-        metavar="IPS",
-        help="proxies whose X-Forwarded-For names the client (default 127.0.0.1)",
-    )
-    p.add_argument(
-        "--store",
-        metavar="URL",
-        help="serve from this SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso, QLever) instead of the embedded store",
-    )
-    p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
+    # -- serve: the endpoint (kkni_rdf/endpoint/); its options are EndpointConfig's fields, added when the command runs
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint, linked-data pages and query editor over HTTP", options=_serve_options)
     p.set_defaults(handler=cmd_serve)
 
     # -- export: exports and interoperability (kkni_rdf/export/)

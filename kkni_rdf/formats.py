@@ -46,13 +46,15 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", ox.QueryResultsFormat.TSV),
 )
 #: RDF graphs and datasets (CONSTRUCT and DESCRIBE results, downloads, pages); the first is the default.
+#: (Aliases with a slash also count in ``Accept``; SPARQLWrapper sends ``application/turtle`` and
+#: ``application/x-json+ld`` in it, and ``rdf+xml`` as a ``format``.)
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "ttl")),
+    Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "application/turtle", "ttl")),
     Format("ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain", "nt")),
     Format("nquads", ox.RdfFormat.N_QUADS, ("nq",)),
     Format("trig", ox.RdfFormat.TRIG),
-    Format("jsonld", ox.RdfFormat.JSON_LD, ("application/json", "json-ld", "json")),
-    Format("rdfxml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml", "rdf", "xml")),
+    Format("jsonld", ox.RdfFormat.JSON_LD, ("application/json", "application/x-json+ld", "json-ld", "json")),
+    Format("rdfxml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml", "rdf", "rdf+xml", "xml")),
 )
 ALL_FORMATS = (*RESULT_FORMATS, *GRAPH_FORMATS)
 _BY_KEY = {f.key: f for f in ALL_FORMATS}
@@ -106,12 +108,44 @@ def results_format_of_media_type(media_type: str) -> ox.QueryResultsFormat | Non
     return ox.QueryResultsFormat.from_media_type(media_type.split(";", maxsplit=1)[0].strip())
 
 
+#: N3 is not served, but a Turtle document is an N3 document (N3 extends Turtle): a client asking
+#: for N3 (SPARQLWrapper's ``N3``: ``format=n3``) gets Turtle, as Oxigraph's own server answers it.
+_AS_TURTLE = (ox.RdfFormat.N3,)
+
+
+def _oxigraph_reads(name: str, offers: tuple[Format, ...]) -> str | None:
+    """The offer Oxigraph reads ``name`` as, where its command line reads a format name: a file
+    extension (``srj``, ``n3``, …), else a media type (with its aliases: ``text/x-nquads``, …)."""
+    for kind in {type(f.ox) for f in offers}:
+        found = kind.from_extension(name) or kind.from_media_type(name)
+        if found in _AS_TURTLE:
+            found = ox.RdfFormat.TURTLE
+        for f in offers:
+            if found is not None and f.ox == found:
+                return f.key
+    return None
+
+
 def format_key(value: str, offers: tuple[Format, ...]) -> str | None:
-    """The key of the offer that ``value`` (a short name or a media type) names, or None."""
-    v = value.strip().lower()
-    for f in offers:
-        if v in f.names():
-            return f.key
+    """The key of the offer that ``value`` names, or None.
+
+    ``value`` is a ``format`` parameter as clients send it: a short name (``turtle``, ``json``), a
+    file extension (``ttl``, ``srj``), a media type, with parameters or not (``text/csv;
+    charset=utf-8``), or several of them separated by commas (SPARQLWrapper's JSON-LD:
+    ``application/ld+json,application/x-json+ld``): the first one that names an offer wins. Our
+    names and aliases first; then what Oxigraph reads the name as (``_oxigraph_reads``), and N3 as
+    Turtle. (Oxigraph's server itself ignores ``format``: it reads ``Accept`` only.)"""
+    for item in value.split(","):
+        name = item.strip().lower()
+        bare = name.partition(";")[0].strip()
+        if not bare:
+            continue
+        for f in offers:
+            if name in f.names() or bare in f.names():
+                return f.key
+        found = _oxigraph_reads(bare, offers)
+        if found is not None:
+            return found
     return None
 
 

@@ -1,15 +1,18 @@
-"""The qualifications' unit tables, read from a store: what a candidate's units are checked against."""
+"""The qualifications' unit tables, read from a store: what a candidate's units are checked against.
+
+``catalogue_from_store`` takes the store whose data is checked against (``kkni check``: the embedded
+store; ``kkni serve``: the store it serves, embedded under ``--base`` or ``--store URL``); this module
+builds no store of its own and keeps no catalogue: its caller holds the one it reads.
+"""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cache
 
 import pyoxigraph as ox
 
 from kkni_rdf.namespaces import KKNI
-from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.store.protocol import QueryableStore, select
 
 
@@ -51,7 +54,7 @@ class Qual:
 
 @dataclass
 class Catalogue:
-    """The qualifications and unit codes of the decree(s), for checks (read once from the store)."""
+    """The qualifications and unit codes of the decree(s) a store holds, for checks (``catalogue_from_store``)."""
 
     qualifications: dict[str, Qual]
     units: set[str]
@@ -98,7 +101,8 @@ def _select(store: QueryableStore, query: str) -> ox.QuerySolutions:
 
 
 def catalogue_from_store(store: QueryableStore) -> Catalogue:
-    """Read the qualifications' tables from a store (its default graph: the union of its graphs)."""
+    """Read the qualifications' tables from ``store`` (its default graph: the union of its graphs); their
+    IRIs are the store's (under its base)."""
     rules: dict[str, tuple[str, int, int, int]] = {}
     entries: dict[str, set[tuple[str, int, str]]] = {}
     prereqs: dict[str, dict[str, set[str]]] = {}
@@ -130,9 +134,3 @@ def catalogue_from_store(store: QueryableStore) -> Catalogue:
             prerequisites={k: tuple(sorted(v)) for k, v in prereqs[q].items()},
         )
     return Catalogue(quals, units)
-
-
-@cache
-def default_catalogue() -> Catalogue:
-    """The catalogue of what the embedded store serves (``KkniStore.load_default``), read once."""
-    return catalogue_from_store(KkniStore.load_default())

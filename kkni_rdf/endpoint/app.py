@@ -1,9 +1,12 @@
-"""The HTTP app: a SPARQL 1.1 endpoint, linked-data pages and a query editor over the embedded store.
+"""The HTTP app: a SPARQL 1.1 endpoint, linked-data pages and a query editor over the served store.
 
 The routes are thin: they read the request (``protocol``), answer from the cache when they can,
-and otherwise call ``Endpoint`` (``service``: plain, typed, blocking methods) in the thread pool.
-Clients' queries are evaluated in worker processes with a deadline (``pool``); nothing a request
-does changes the store.
+and otherwise call the ``Endpoint`` (``service``: the one object that holds what is served, with
+plain, typed methods) in the thread pool. Clients' queries are evaluated in worker processes with
+a deadline (``pool``); nothing a request does changes the store.
+
+``/sparql`` is answered by one function, ``sparql``: ``SparqlFastPath`` calls it without FastAPI's
+routing, and the routes that describe ``/sparql`` in OpenAPI call it too.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
@@ -31,14 +34,14 @@ from kkni_rdf import __version__
 from kkni_rdf.endpoint import assets, errors, protocol, web
 from kkni_rdf.endpoint.caching import HttpCaching
 from kkni_rdf.endpoint.errors import Outcome
-from kkni_rdf.endpoint.execute import Job
+from kkni_rdf.endpoint.http import answer, endpoint, public_url, respond
 from kkni_rdf.endpoint.i18n import choose
-from kkni_rdf.endpoint.pages import TEMPLATES
+from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
 
-__all__ = ["Endpoint", "EndpointConfig", "create_app", "serve"]
+__all__ = ["Endpoint", "EndpointConfig", "create_app", "serve", "sparql"]
 
 log = logging.getLogger("kkni.endpoint")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -98,14 +101,11 @@ class Methods:
 
 
 class SparqlFastPath:
-    """``POST /sparql`` and ``GET /sparql?query=…``, the requests SPARQL clients make, answered by the
-    same functions as the routes (``sparql_post``, ``sparql_get``) without FastAPI's routing and
-    parameter injection, which took most of the HTTP process's time per cached answer (py-spy).
-    A GET with parameters the route would read differently (none, two ``query``, an ``update``,
-    others) goes on to the routes, as does everything else. Innermost of the middleware: the log,
-    CORS, HEAD, ETags and 304s see these answers as they see every other."""
-
-    GET_PARAMETERS = frozenset({"query", "default-graph-uri", "named-graph-uri", "format"})
+    """Every ``GET`` and ``POST`` of ``/sparql``, answered by ``sparql`` (the one function that answers
+    ``/sparql``, which the routes call too) without FastAPI's routing and parameter injection, which
+    took most of the HTTP process's time per cached answer (py-spy). Everything else goes on to the
+    routes. Innermost of the middleware: the log, CORS, HEAD, ETags and 304s see these answers as
+    they see every other."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -115,26 +115,11 @@ class SparqlFastPath:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        if scope["method"] == "GET":
-            params = request.query_params
-            if len(params.getlist("query")) != 1 or not params["query"] or not self.GET_PARAMETERS.issuperset(params.keys()):
-                await self.app(scope, receive, send)
-                return
         try:
-            response = await self._answer(request)
+            response = await sparql(request)
         except Exception as exc:  # noqa: BLE001 - as server_error: our fault, in JSON, the traceback to the log
             response = await server_error(request, exc)
         await response(scope, receive, send)
-
-    @staticmethod
-    async def _answer(request: Request) -> Response:
-        e = endpoint(request)
-        if request.method == "POST":
-            return await answer(request, await protocol.read_post(request, e.config.max_query_bytes))
-        params = request.query_params
-        dg, ng = protocol.graph_list(params.getlist("default-graph-uri")), protocol.graph_list(params.getlist("named-graph-uri"))
-        fmt = params.get("format")
-        return await answer(request, protocol.job(params["query"], request.headers.get("accept"), fmt, dg, ng, e.config.max_query_bytes))
 
 
 def _methods(routes: Iterable[BaseRoute], scope: Scope) -> set[str]:
@@ -145,25 +130,6 @@ def _methods(routes: Iterable[BaseRoute], scope: Scope) -> set[str]:
         if methods and route.matches(scope)[0] != Match.NONE:
             allowed |= methods
     return allowed
-
-
-def respond(outcome: Outcome) -> Response:
-    headers = {"Vary": "Accept", **dict(outcome.headers)}
-    return Response(outcome.body, status_code=outcome.status, headers=headers, media_type=outcome.media_type)
-
-
-def endpoint(request: Request) -> Endpoint:
-    found: Endpoint = request.app.state.endpoint
-    return found
-
-
-async def answer(request: Request, job: Job | Outcome) -> Response:
-    """The answer to a query: from the cache, else from a query worker (waited for in the event loop)."""
-    if isinstance(job, Outcome):
-        return respond(job)
-    e = endpoint(request)
-    hit = e.cached(job)
-    return respond(hit if hit is not None else await e.evaluate(job, request.client.host if request.client else ""))
 
 
 # ----------------------------------------------------------------------------- OpenAPI descriptions
@@ -214,40 +180,66 @@ _POST_BODY = {
     }
 }
 
-FormatParam = Annotated[
-    str | None,
-    Query(
-        description="A format name or media type, overriding Accept (json, xml, csv, tsv, turtle, ntriples, nquads, trig, jsonld, rdfxml)",
-        json_schema_extra={"enum": known_format_names()},
-    ),
-]
-
-
+_FORMAT_DESCRIPTION = "A format name or media type, overriding Accept (json, xml, csv, tsv, turtle, ntriples, nquads, trig, jsonld, rdfxml)"
+FormatParam = Annotated[str | None, Query(description=_FORMAT_DESCRIPTION, json_schema_extra={"enum": known_format_names()})]
 AcceptHeader = Annotated[str | None, Header(description="Media types the client accepts")]
 LangParam = Annotated[str | None, Query(description="The page's language, id or en (default: Accept-Language, else id)")]
 
 
-def public_url(request: Request) -> str:
-    """The endpoint's own URL for its descriptions: ``--public-url``, else the address the server listens on.
-    Never the client's Host header: a description must not say what a client made up (nor vary with it)."""
-    configured = endpoint(request).config.public_url
-    if configured:
-        return configured.rstrip("/") + "/"
-    host, port = request.scope.get("server") or ("127.0.0.1", 80)
-    scheme = request.scope.get("scheme", "http")
-    host = f"[{host}]" if ":" in str(host) else host
-    default = (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
-    return f"{scheme}://{host}/" if default or port is None else f"{scheme}://{host}:{port}/"
+def _parameter(name: str, where: str, description: str, schema: dict[str, object]) -> dict[str, object]:
+    """An OpenAPI parameter, for the routes that read theirs from the request (once) rather than by FastAPI's injection."""
+    return {"name": name, "in": where, "required": False, "description": description, "schema": schema}
+
+
+_FORMAT = _parameter("format", "query", _FORMAT_DESCRIPTION, {"type": "string", "enum": known_format_names()})
+_ACCEPT = _parameter("accept", "header", "Media types the client accepts", {"type": "string"})
+_GET_PARAMETERS = {
+    "parameters": [
+        _parameter(
+            "query", "query", "The SPARQL query, once; without it the service description is returned", {"type": "string", "minLength": 1}
+        ),
+        _parameter("default-graph-uri", "query", "Graphs that make the default graph", {"type": "array", "items": {"type": "string"}}),
+        _parameter("named-graph-uri", "query", "Graphs available to GRAPH", {"type": "array", "items": {"type": "string"}}),
+        _parameter("update", "query", "Refused: updates are not accepted (403)", {"type": "string"}),
+        _FORMAT,
+        _ACCEPT,
+    ]
+}
+
+
+# ----------------------------------------------------------------------------- /sparql
+
+
+async def sparql(request: Request) -> Response:
+    """The answer to any ``GET`` or ``POST`` of ``/sparql``, and the only function that gives one.
+
+    A POST is read by ``protocol.read_post``. A GET's parameters are read here, once: an ``update``
+    is refused (403), two ``query`` are a 400; without a query, the service description (a page
+    for a browser that names no ``format``, else RDF); with one, its answer (``protocol.job``).
+    Relative IRIs in a query resolve against the endpoint's URL (``public_url``), as the service
+    description names it."""
+    e = endpoint(request)
+    url = public_url(request) + "sparql"
+    if request.method == "POST":
+        return await answer(request, await protocol.read_post(request, e.config.max_query_bytes, base_iri=url))
+    params = request.query_params
+    if "update" in params:
+        return respond(errors.refused(errors.update_refused()))
+    texts = params.getlist("query")
+    if len(texts) > 1:
+        return respond(errors.query_twice())
+    accept, fmt = request.headers.get("accept"), params.get("format")
+    if not texts:
+        if fmt is None and protocol.accepts_html(accept):
+            return await run_in_threadpool(web.service_page, request)
+        return respond(await run_in_threadpool(e.service_description, url, protocol.graph_format(accept, fmt)))
+    dg, ng = protocol.graph_list(params.getlist("default-graph-uri")), protocol.graph_list(params.getlist("named-graph-uri"))
+    return await answer(request, protocol.job(texts[0], accept, fmt, dg, ng, e.config.max_query_bytes, base_iri=url))
 
 
 # ----------------------------------------------------------------------------- routes
 
 router = APIRouter()
-
-
-@router.get("/", response_class=HTMLResponse, summary="The SPARQL query editor", tags=["editor"])
-def editor(request: Request) -> Response:
-    return TEMPLATES.TemplateResponse(request, "editor.html", {"title": "SPARQL editor", "base": endpoint(request).config.base})
 
 
 @router.get("/healthz", summary="Liveness and the query workers' state", tags=["service"])
@@ -256,29 +248,15 @@ async def healthz(request: Request) -> dict[str, object]:
 
 
 @router.get(
-    "/sparql", summary="SPARQL 1.1 query by GET; without a query: the service description", tags=["sparql"], responses=_QUERY_RESULTS
+    "/sparql",
+    summary="SPARQL 1.1 query by GET; without a query: the service description",
+    tags=["sparql"],
+    responses=_QUERY_RESULTS,
+    openapi_extra=_GET_PARAMETERS,
 )
-async def sparql_get(
-    request: Request,
-    query: Annotated[
-        str | None, Query(min_length=1, description="The SPARQL query, once; without it the service description is returned")
-    ] = None,
-    default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri", description="Graphs that make the default graph")] = [],  # noqa: B006
-    named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri", description="Graphs available to GRAPH")] = [],  # noqa: B006
-    update: Annotated[str | None, Query(description="Refused: updates are not accepted (403)")] = None,
-    format: FormatParam = None,
-    accept: AcceptHeader = None,
-) -> Response:
-    e = endpoint(request)
-    if update is not None:
-        return respond(errors.refused(errors.update_refused()))
-    if len(request.query_params.getlist("query")) > 1:
-        return respond(errors.query_twice())
-    if query is None:
-        url, key = public_url(request) + "sparql", protocol.graph_format(accept, format)
-        return respond(await run_in_threadpool(e.service_description, url, key))
-    dg, ng = protocol.graph_list(default_graph_uri), protocol.graph_list(named_graph_uri)
-    return await answer(request, protocol.job(query, accept, format, dg, ng, e.config.max_query_bytes))
+async def sparql_get(request: Request) -> Response:
+    """(``SparqlFastPath`` answers these requests before routing; this route describes them in OpenAPI.)"""
+    return await sparql(request)
 
 
 @router.post(
@@ -289,7 +267,8 @@ async def sparql_get(
     openapi_extra=_POST_BODY,
 )
 async def sparql_post(request: Request) -> Response:
-    return await answer(request, await protocol.read_post(request, endpoint(request).config.max_query_bytes))
+    """(``SparqlFastPath`` answers these requests before routing; this route describes them in OpenAPI.)"""
+    return await sparql(request)
 
 
 @router.get("/.well-known/void", summary="The VoID description of the dataset", tags=["service"], responses=_RDF_200)
@@ -302,18 +281,59 @@ async def queries(request: Request) -> list[dict[str, object]]:
     return [q.as_dict() for q in endpoint(request).named_queries.values()]
 
 
+_NOT_PARAMETERS = ("format", "lang")  # a named query's URL parameters that are not the query's own
+
+
 @router.get(
     "/queries/{name}",
-    summary="Run a named query (same negotiation as /sparql)",
+    summary="Run a named query, with its parameters (same negotiation as /sparql)",
     tags=["queries"],
     responses={**_QUERY_RESULTS, 404: {"description": "No such named query"}},
+    openapi_extra={"parameters": [_FORMAT, _ACCEPT]},
 )
-async def named_query(request: Request, name: str, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
+async def named_query(request: Request, name: str) -> Response:
+    """Every named query, with the values of its parameters (each named query's own path in OpenAPI: ``named_query_paths``)."""
     e = endpoint(request)
-    found = e.named_query(name)
-    if isinstance(found, Outcome):
-        return respond(found)
-    return await answer(request, protocol.job(found.text, accept, format, None, None, e.config.max_query_bytes))
+    values: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        if key not in _NOT_PARAMETERS:
+            values.setdefault(key, []).append(value)
+    text = e.named_query_text(name, values)
+    if isinstance(text, Outcome):
+        return respond(text)
+    fmt = request.query_params.get("format")
+    return await answer(request, protocol.job(text, request.headers.get("accept"), fmt, None, None, e.config.max_query_bytes))
+
+
+def named_query_paths(named: Iterable[NamedQuery]) -> dict[str, object]:
+    """Each named query as its own path in OpenAPI, with its parameters (answered by ``named_query``)."""
+    paths: dict[str, object] = {}
+    for q in named:
+        declared = [
+            {
+                "name": p.name,
+                "in": "query",
+                "required": False,
+                "description": f"{p.description} (sets VALUES ?{p.variable}; default: {', '.join(p.defaults) or 'none'}; "
+                "repeat for several values)",
+                "schema": {"type": "array", "items": {"type": "number" if p.kind == "number" else "string"}},
+                "style": "form",
+                "explode": True,
+            }
+            for p in q.parameters
+        ]
+        variables = "\n\nVariables:\n" + "\n".join(f"- `?{v}`: {m}" for v, m in q.variables.items()) if q.variables else ""
+        paths[f"/queries/{q.name}"] = {
+            "get": {
+                "tags": ["queries"],
+                "summary": q.title,
+                "description": q.question + variables,
+                "operationId": "named_query_" + re.sub(r"\W", "_", q.name),
+                "parameters": [*declared, _FORMAT],
+                "responses": {str(k): v for k, v in _QUERY_RESULTS.items()},
+            }
+        }
+    return paths
 
 
 @router.get(
@@ -355,7 +375,8 @@ def linked_data(request: Request, path: str, format: FormatParam = None, accept:
 
 
 def create_app(config: EndpointConfig | None = None) -> FastAPI:
-    """The FastAPI app; the store, downloads and query workers are made when it starts (lifespan)."""
+    """The FastAPI app; its ``Endpoint`` (the store, everything read from it, the query workers) is made
+    when it starts (lifespan) and is the only state the app holds (``app.state.endpoint``)."""
     config = config or EndpointConfig()
 
     @asynccontextmanager
@@ -378,8 +399,14 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     default_openapi = app.openapi
 
     def openapi() -> dict[str, object]:
+        """FastAPI's description, with each named query of the endpoint as its own path (once it has started)."""
         if app.openapi_schema is None:
-            app.openapi_schema = optional_parameters_as_plain(default_openapi())
+            schema = optional_parameters_as_plain(default_openapi())
+            started: Endpoint | None = getattr(app.state, "endpoint", None)
+            if started is None:
+                return schema  # (not kept: the named queries are read when the app starts)
+            schema["paths"] = {**named_query_paths(started.named_queries.values()), **schema["paths"]}
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -396,7 +423,7 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     app.add_middleware(RequestLog)
     app.mount("/assets/vendor", StaticFiles(directory=assets.vendor_dir(), check_dir=False), name="vendor")  # YASGUI, Swagger UI
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
-    app.include_router(web.router)  # pages, /docs, /findings, /check, named queries' parameters: before the catch-all
+    app.include_router(web.router)  # the query page, pages for browsers, /docs, /findings, /check: before the catch-all
     app.include_router(router)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
@@ -444,17 +471,17 @@ def optional_parameters_as_plain(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def serve(config: EndpointConfig, host: str = "127.0.0.1", port: int = 8000, forwarded_allow_ips: str = "127.0.0.1") -> None:
+def serve(config: EndpointConfig) -> None:
     """Run the app on uvicorn (httptools, with the read timeout and size limits of ``server``) until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = uvicorn.Config(
         create_app(config),
-        host=host,
-        port=port,
+        host=config.host,
+        port=config.port,
         http=protocol_class(config.read_timeout, MAX_HEAD),
         timeout_keep_alive=5,
         proxy_headers=True,  # the client's address (per-client limits) from X-Forwarded-For, only from these proxies
-        forwarded_allow_ips=forwarded_allow_ips,
+        forwarded_allow_ips=config.forwarded_allow_ips,
         access_log=False,
         log_level="info",
     )

@@ -5,7 +5,8 @@ The body is the file ``kkni check --file`` reads, by its media type: Turtle, N-T
 ``kkni:CandidateRecord`` / ``kkni:TrainingProgram``), CSV, a JSON list or plain text of unit codes;
 or a form (``multipart/form-data``, the page's upload, or ``application/x-www-form-urlencoded``) with
 ``qualification``, ``units`` (codes) and/or ``record`` (a file), and ``program``. The qualification
-comes from ``?qualification=`` (a form field), else from the record itself.
+comes from ``?qualification=`` (a form field), else from the record itself; it is one of the
+qualifications of the store the endpoint serves, under its base (``Endpoint.catalogue``).
 
 Limits: the body is at most the endpoint's query size (``--max-query-bytes``, 413 past it) and its
 nesting (brackets, braces, parentheses) at most ``MAX_DEPTH`` deep (400). A file that cannot be read
@@ -23,7 +24,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from kkni_rdf.checks.candidate import read_input, run_check
-from kkni_rdf.checks.catalogue import CheckError, default_catalogue
+from kkni_rdf.checks.catalogue import Catalogue, CheckError
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
 
@@ -129,8 +130,9 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
     return submission
 
 
-def run(submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
-    """The check of a submission: ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
+def run(catalogue: Catalogue, submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
+    """The check of a submission against ``catalogue`` (the served store's qualifications, ``Endpoint.catalogue``):
+    ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
     try:
         text = submission.data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -141,9 +143,7 @@ def run(submission: Submission, qualification: str | None, program: bool) -> dic
         path = Path(folder) / f"record{submission.suffix}"
         path.write_bytes(submission.data)
         try:
-            result = run_check(
-                default_catalogue(), qualification or submission.qualification, read_input(path), program or submission.program
-            )
+            result = run_check(catalogue, qualification or submission.qualification, read_input(path), program or submission.program)
         except CheckError as exc:
             message = str(exc).replace(f"{folder}/", "")
             return bad_input(message, "Masukan tidak dapat diperiksa: " + message, exc.line, exc.column)

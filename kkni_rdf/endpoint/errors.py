@@ -50,6 +50,16 @@ def malformed(e: QueryError) -> Outcome:
     return error(400, "malformed query", e.message, "kueri tidak valid", line=e.line, column=e.column)
 
 
+def query_failed(message: str) -> Outcome:
+    """400: the engine refused to evaluate the query, or failed on it (an unsupported function, …): its own words."""
+    return error(
+        400,
+        "query error",
+        f'The query engine cannot evaluate this query: "{message}"',
+        f'Mesin kueri tidak dapat mengevaluasi kueri ini: "{message}"',
+    )
+
+
 # -- requests the protocol cannot read (400, 413, 415)
 
 
@@ -121,6 +131,19 @@ def too_large(what: str, limit: int) -> Outcome:
 
 def internal(message: str, pesan: str) -> Outcome:
     return error(500, "internal error", message, pesan)
+
+
+def engine_crashed() -> Outcome:
+    """500: the worker evaluating the query died, neither stopped by us nor out of memory: the engine
+    crashed on it (a panic that aborts, a fault). The pool logs the query and the worker's last words."""
+    return error(
+        500,
+        "engine crashed",
+        "The query engine crashed on this query; this is our fault (or the engine's), not the query's. "
+        "The query was logged and the worker replaced.",
+        "Mesin kueri mogok pada kueri ini; ini kesalahan kami (atau mesin kueri), bukan kesalahan kueri. "
+        "Kueri dicatat dan pekerja kueri diganti.",
+    )
 
 
 def _retry(answer: Outcome, seconds: float) -> Outcome:

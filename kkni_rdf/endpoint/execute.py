@@ -22,17 +22,17 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kkni_rdf.endpoint import errors
-from kkni_rdf.endpoint.errors import Outcome, Refused
+from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format, results_format
-from kkni_rdf.store.guard import check_graphs, check_query
-from kkni_rdf.store.protocol import QueryError
+from kkni_rdf.store.guard import Refused
+from kkni_rdf.store.protocol import Dataset, QueryError
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_results: int = 100_000  # solutions (SELECT) or triples (CONSTRUCT/DESCRIBE)
-    max_bytes: int = 64 * 1024 * 1024  # of the serialised answer
+    max_results: int  # solutions (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    max_bytes: int  # of the serialised answer (no defaults: EndpointConfig states them, once)
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class Job:
     text: str
     result_format: str | None  # the negotiated key for SELECT/ASK, None if the client accepts none
     graph_format: str | None  # the negotiated key for CONSTRUCT/DESCRIBE
-    default_graphs: tuple[str, ...] | None = None  # default-graph-uri (None: not given)
-    named_graphs: tuple[str, ...] | None = None  # named-graph-uri
+    dataset: Dataset | None = None  # default-graph-uri and named-graph-uri (None: neither given)
+    base_iri: str | None = None  # the endpoint's URL: relative IRIs in the query resolve against it
 
 
 class _Capped(io.BytesIO):
@@ -132,23 +132,20 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job
 
 
 def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
-    """Check, run and serialise ``job`` (read-only: only ``query`` is ever called on the store)."""
+    """Run and serialise ``job``: the store's guard checks it once, on its way in (read-only: only
+    ``query`` is ever called on the store). The user's query is a 400 with the engine's words
+    wherever the engine refuses or fails on it; anything else raised is ours (the worker's 500)."""
     try:
-        shape = check_query(job.text, served.graphs, served.prefixes)
-        kwargs: dict[str, object] = {}
-        protocol_dataset = job.default_graphs is not None or job.named_graphs is not None
-        if protocol_dataset:
-            # The protocol's dataset overrides the query's (SPARQL 1.1 Protocol §2.1.4).
-            dg, ng = job.default_graphs or (), job.named_graphs
-            check_graphs([*dg, *(ng or ())], served.graphs)
-            kwargs = {"use_default_graph_as_union": False, "default_graph": [ox.NamedNode(g) for g in dg]}
-            if ng is not None:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in ng]
-        elif shape.has_dataset:
-            kwargs = {"use_default_graph_as_union": False}  # let FROM / FROM NAMED define the dataset
-        result = served.store.query(job.text, **kwargs)
-        return serialise(result, job, limits, served.prefixes)
+        result = served.store.query(job.text, job.dataset, job.base_iri)
     except Refused as r:
         return errors.refused(r)
     except QueryError as e:
         return errors.malformed(e)
+    try:
+        return serialise(result, job, limits, served.prefixes)
+    except RuntimeError as e:
+        if type(e) is not RuntimeError:  # RecursionError, NotImplementedError: ours, the worker's 500
+            raise
+        # Oxigraph evaluates lazily, as the answer is written: what it cannot evaluate surfaces
+        # here as a plain RuntimeError (its evaluation error), the user's query's fault
+        return errors.query_failed(str(e))

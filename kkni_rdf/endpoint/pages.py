@@ -20,7 +20,6 @@ in ``templates/`` (through Starlette's ``Jinja2Templates``, autoescaped).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from starlette.templating import Jinja2Templates
 from kkni_rdf.endpoint import assets
 from kkni_rdf.endpoint.findings import Finding, by_rule, counts, load_findings
 from kkni_rdf.endpoint.i18n import NAMES, Lang, choose, with_param
+from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI, OWL, RDF, RDFS, SH, SKOS
 from kkni_rdf.results import term_text
@@ -50,12 +50,10 @@ _QUALIFICATION_SECTIONS = {f"{K}{p}" for p in ("hasListing", "packagingRule", "h
 
 def page_context(request: Request) -> dict[str, object]:
     """What every page rendered for a request needs (Starlette's context processor): its language,
-    the link to the other language, whether the fetched YASGUI is there, and the workbench's setup."""
+    the link to the other language, and whether the fetched YASGUI is there."""
     lang = choose(request.query_params.get("lang"), request.headers.get("accept-language"))
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    endpoint = getattr(request.app.state, "endpoint", None)
-    named = list(endpoint.named_queries.values()) if endpoint is not None else []
-    return {**common(lang, here), "workbench": lambda: workbench(request), "named_queries": named}
+    return common(lang, here)
 
 
 def common(lang: Lang, here: str) -> dict[str, object]:
@@ -69,7 +67,6 @@ def common(lang: Lang, here: str) -> dict[str, object]:
     }
 
 
-_WORKBENCH_LOCK = threading.Lock()
 #: Vocabulary terms offered by the editor's completion besides the ontology's own.
 _COMMON_TERMS = {
     "property": [
@@ -89,36 +86,26 @@ _COMMON_TERMS = {
 }
 
 
-def workbench(request: Request) -> dict[str, object]:
-    """The query page's setup (made once): the endpoint, the project's prefixes, the ontology's classes and
-    properties for completion, and the named queries as examples."""
-    state = request.app.state
-    with _WORKBENCH_LOCK:
-        found: dict[str, object] | None = getattr(state, "kkni_workbench", None)
-        if found is None:
-            endpoint = state.endpoint
-            served: ServedStore = endpoint.served
-            rows = _sel(
-                served.store,
-                f"""SELECT DISTINCT ?t ?kind WHERE {{ ?t a ?kind .
-                FILTER (?kind IN (<{OWL.Class}>, <{RDFS.Class}>, <{OWL.ObjectProperty}>, <{OWL.DatatypeProperty}>, <{RDF.Property}>))
-                FILTER (isIRI(?t)) }} ORDER BY ?t""",
-            )
-            terms: dict[str, list[str]] = {k: list(v) for k, v in _COMMON_TERMS.items()}
-            for r in rows:
-                kind = "class" if r["kind"].value in (str(OWL.Class), str(RDFS.Class)) else "property"
-                if r["t"].value not in terms[kind]:
-                    terms[kind].append(r["t"].value)
-            found = {
-                "endpoint": "/sparql",
-                "prefixes": dict(sorted(served.prefixes.items())),
-                "terms": terms,
-                "queries": [
-                    {"name": q.name, "title": q.title, "question": q.question, "query": q.text} for q in endpoint.named_queries.values()
-                ],
-            }
-            state.kkni_workbench = found
-    return found
+def workbench(served: ServedStore, named_queries: dict[str, NamedQuery]) -> dict[str, object]:
+    """The query page's setup (``Endpoint.workbench``, made at start-up): the endpoint, the project's
+    prefixes, the served ontology's classes and properties for completion, and the named queries as examples."""
+    rows = _sel(
+        served.store,
+        f"""SELECT DISTINCT ?t ?kind WHERE {{ ?t a ?kind .
+        FILTER (?kind IN (<{OWL.Class}>, <{RDFS.Class}>, <{OWL.ObjectProperty}>, <{OWL.DatatypeProperty}>, <{RDF.Property}>))
+        FILTER (isIRI(?t)) }} ORDER BY ?t""",
+    )
+    terms: dict[str, list[str]] = {k: list(v) for k, v in _COMMON_TERMS.items()}
+    for r in rows:
+        kind = "class" if r["kind"].value in (str(OWL.Class), str(RDFS.Class)) else "property"
+        if r["t"].value not in terms[kind]:
+            terms[kind].append(r["t"].value)
+    return {
+        "endpoint": "/sparql",
+        "prefixes": dict(sorted(served.prefixes.items())),
+        "terms": terms,
+        "queries": [{"name": q.name, "title": q.title, "question": q.question, "query": q.text} for q in named_queries.values()],
+    }
 
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates", context_processors=[page_context])

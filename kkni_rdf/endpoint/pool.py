@@ -12,6 +12,16 @@ it then takes plus ``WorkerSetup.memory`` (``--worker-memory``). A query that ne
 engine aborts (or Python raises ``MemoryError``), the client gets 422 ``memory limit`` and the
 worker is replaced. No query can take the machine's memory.
 
+**A worker that dies** is told apart by what it last wrote on its standard error, which the pool
+reads (a thread per worker copies it on to this process's standard error, as if the worker wrote
+there, and keeps its last 8 KiB): Rust's "memory allocation of N bytes failed" is the memory limit
+(422); any other death (an engine panic that aborts, a fault) is 500 ``engine crashed``, logged
+with the query and the worker's last lines.
+
+**No network.** Serving the embedded store, each worker moves itself into a new, empty network
+namespace when it starts (``isolation``): its ``Ready`` says whether it could and why not, the pool
+keeps it (``isolation``, ``isolation_reason``) and logs it once at start-up.
+
 **Fair turns** (``Policy``): waiting for a worker holds no thread (an ``asyncio`` future), nor does
 waiting for its answer (the event loop sends the job and reads the answer as it arrives, in
 ``multiprocessing.connection``'s framing), so the server's threads keep serving pages while
@@ -41,7 +51,9 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import os
 import pickle
+import re
 import signal
 import socket
 import struct
@@ -50,13 +62,14 @@ import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import IO, cast
 
 from cachetools import TTLCache
 
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job
-from kkni_rdf.endpoint.worker import READY, WorkerSetup, _Retire
+from kkni_rdf.endpoint.worker import Ready, WorkerSetup, _Retire, query_for_log
 
 __all__ = ["Policy", "QueryPool", "WorkerSetup"]
 
@@ -67,17 +80,78 @@ log = logging.getLogger("kkni.endpoint")
 class Policy:
     """How queries share the workers (docs/endpoint.md, "Fair turns")."""
 
-    timeout: float = 10.0  # seconds from a query's arrival to its answer (waiting included)
-    short_seconds: float = 1.0  # a query running longer is long
-    long_queries: int | None = None  # long queries at once (None: one fewer than the workers, at least one)
-    per_client: int = 2  # queries one client may have waiting or running
-    queue: int = 64  # queries waiting for a worker, at most
+    timeout: float  # seconds from a query's arrival to its answer (waiting included)
+    short_seconds: float  # a query running longer is long
+    long_queries: int | None  # long queries at once (None: one fewer than the workers, at least one)
+    per_client: int  # queries one client may have waiting or running
+    queue: int  # queries waiting for a worker, at most
+    # (no defaults: EndpointConfig states them, once, and makes the policy)
+
+
+#: How many times a query whose worker crashed (not at the memory limit) is tried again on a fresh
+#: worker, within its deadline: Oxigraph 0.5's sort sometimes aborts on an order that is not total
+#: (W3C ``pp14``: ``ORDER BY`` over a property path), and not on every run.
+CRASH_RETRIES = 2
+
+#: What Rust's allocator prints before it aborts the process (an allocation failed: the memory limit).
+_ALLOCATION_FAILED = re.compile(r"memory allocation of \d+ bytes failed")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _death(code: int | None) -> str:
+    """How a process ended, in words, from its exit status."""
+    if code is not None and code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+class _Stderr:
+    """A worker's standard error, read by a thread: copied to this process's standard error as it
+    comes (as when the worker wrote there itself), and its last ``TAIL`` bytes kept: what the worker
+    said before it died."""
+
+    TAIL = 8192
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        self.tail = b""
+        self._thread = threading.Thread(target=self._drain, args=(pipe,), name="query worker stderr", daemon=True)
+        self._thread.start()
+
+    def _drain(self, pipe: IO[bytes]) -> None:
+        with pipe, contextlib.suppress(OSError):
+            fd = pipe.fileno()
+            while chunk := os.read(fd, 65536):  # b"": the worker is gone
+                self.tail = (self.tail + chunk)[-self.TAIL :]
+                with contextlib.suppress(OSError):
+                    _write_all(2, chunk)
+
+    def wait(self, timeout: float) -> None:
+        """Wait (at most ``timeout`` s) for the rest of what the worker wrote before it exited."""
+        self._thread.join(timeout)
+
+    def last_lines(self, n: int = 20) -> list[str]:
+        return self.tail.decode("utf-8", errors="replace").splitlines()[-n:]
+
+    def last_words(self, n: int = 20) -> str:
+        """The last ``n`` lines, as one log line (each escaped, joined by `` | ``)."""
+        said = [line for line in self.last_lines(n) if line.strip(" ^~")]  # (not a traceback's markers)
+        return " | ".join(query_for_log(line, 500) for line in said) or "(none)"
 
 
 @dataclass(eq=False)  # compared and hashed by identity
 class _Worker:
     process: subprocess.Popen[bytes]
     sock: socket.socket  # non-blocking once the worker is ready; the worker reads it as a multiprocessing Connection
+    stderr: _Stderr
+    ready: Ready
 
 
 # The framing of multiprocessing.connection.Connection, which the worker uses: a big-endian signed
@@ -171,18 +245,20 @@ class _Ticket:
     long: bool = False
     done: bool = False
     worker: _Worker | None = field(default=None, repr=False)
+    text: str = field(default="", repr=False)  # the query (logged if the engine crashes on it)
+    crashed: bool = False  # its worker died on it, not at the memory limit
 
 
 class QueryPool:
     """``size`` worker processes; ``run`` gives a job to one under the policy's deadline and turns."""
 
-    def __init__(self, size: int, setup: WorkerSetup, start_timeout: float = 120.0, policy: Policy | None = None, spares: int = 0) -> None:
+    def __init__(self, size: int, setup: WorkerSetup, policy: Policy, start_timeout: float = 120.0, spares: int = 0) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.size = size
         self.setup = setup
         self.start_timeout = start_timeout
-        self.policy = policy or Policy()
+        self.policy = policy
         self.long_slots = self.policy.long_queries if self.policy.long_queries is not None else max(1, size - 1)
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
@@ -198,28 +274,56 @@ class QueryPool:
         self._running: dict[_Worker, _Ticket] = {}
         self._closed = False
         self.killed = 0  # workers stopped at a deadline or by the policy
+        # how the OS cuts the workers off from the network (None: it does not), from their Ready;
+        # the least isolated worker's, should they ever differ
+        self.isolation: str | None = None
+        self.isolation_reason = "no query worker has started"
+        self._isolation_known = False
 
     # -- life cycle
 
     def _spawn(self) -> _Worker:
         # A fresh interpreter (`python -m kkni_rdf.endpoint.worker FD`), talking over a socket pair:
         # never a fork of this multi-threaded process, and no re-import of the caller's script.
+        # Its standard error is a pipe the pool reads (``_Stderr``).
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
-        process = subprocess.Popen([sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         theirs.close()
+        stderr = _Stderr(cast(IO[bytes], process.stderr))  # (stderr=PIPE)
         try:
             mine.sendall(_frame(self.setup))
-            ready = _recv_blocking(mine, self.start_timeout) == READY
-        except (EOFError, OSError, pickle.UnpicklingError):  # (a socket timeout is an OSError)
-            ready = False
-        if not ready:
-            process.kill()
-            process.wait()
-            mine.close()
-            raise RuntimeError("a query worker did not start")
-        mine.setblocking(False)
-        return _Worker(process, mine)
+            ready = _recv_blocking(mine, self.start_timeout)
+        except Exception:  # noqa: BLE001 - closed, timed out (an OSError), or an answer this process cannot read
+            ready = None
+        if isinstance(ready, Ready) and (ready.isolation is not None or not self.setup.require_isolation):
+            mine.setblocking(False)
+            self._note_isolation(ready)
+            return _Worker(process, mine, stderr, ready)
+        process.kill()
+        process.wait()
+        mine.close()
+        if isinstance(ready, Ready):
+            raise RuntimeError(f"a query worker could not be isolated from the network, as required: {ready.reason}")
+        stderr.wait(2)
+        raise RuntimeError(f"a query worker did not start (its last words: {stderr.last_words(5)})")
+
+    def _note_isolation(self, ready: Ready) -> None:
+        """Keep how the workers are isolated: the first one's, or a less isolated one's (warned)."""
+        with self._lock:
+            first, weaker = not self._isolation_known, self.isolation is not None and ready.isolation != self.isolation
+            if first or weaker:
+                self.isolation, self.isolation_reason, self._isolation_known = ready.isolation, ready.reason, True
+        if weaker and not first:
+            log.warning("a query worker is isolated from the network less than the others (%s): %s", ready.isolation, ready.reason)
+
+    def _log_isolation(self) -> None:
+        if self.isolation is not None:
+            log.info("query workers isolated from the network (%s)", self.isolation)
+        else:
+            log.warning("query workers are NOT isolated from the network: %s; relying on the SPARQL guard", self.isolation_reason)
 
     def _release(self, worker: _Worker) -> None:
         """Give ``worker`` to the waiting query whose turn it is, else make it idle (from any thread).
@@ -278,7 +382,8 @@ class QueryPool:
             t.join()
         if failures:
             self.close()
-            raise RuntimeError("the query workers did not start") from failures[0]
+            raise RuntimeError(f"the query workers did not start: {failures[0]}") from failures[0]
+        self._log_isolation()
 
     @staticmethod
     def _stop(worker: _Worker) -> None:
@@ -352,7 +457,6 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         policy = self.policy
         deadline = loop.time() + policy.timeout
-        waiter: asyncio.Future[tuple[_Worker, int]] = loop.create_future()  # used if no worker is idle
         frame = _frame(job)
         with self._lock:
             until = self._penalty.get(client, 0.0)
@@ -364,28 +468,40 @@ class QueryPool:
                 return errors.busy(policy.short_seconds)
             self._clients[client] += 1
             log.debug("admitted %s (idle %d)", client, len(self._idle))
-            worker = self._idle.pop() if self._idle else None
-            if worker is None:
-                self._waiters.append(_Waiter(waiter, client, next(self._arrivals), frame))
         try:
-            sent = 0
-            if worker is None:
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        handed, sent = await waiter
-                except TimeoutError:
-                    self._abandon(waiter)
-                    return errors.busy(policy.short_seconds)
-                except asyncio.CancelledError:  # the request itself was cancelled while it waited
-                    self._abandon(waiter)
-                    raise
-                worker = handed
-            return await self._evaluate(loop, worker, frame[sent:], _Ticket(client, deadline))
+            for attempt in range(1 + CRASH_RETRIES):
+                ticket = _Ticket(client, deadline, text=job.text)
+                outcome = await self._turn(loop, frame, ticket)
+                if not ticket.crashed or loop.time() >= deadline:
+                    return outcome
+                if attempt < CRASH_RETRIES:
+                    log.warning("the engine crashed on a query; trying it once more on a fresh worker")
+            return outcome
         finally:
             with self._lock:
                 self._clients[client] -= 1
                 if self._clients[client] <= 0:
                     del self._clients[client]
+
+    async def _turn(self, loop: asyncio.AbstractEventLoop, frame: bytes, ticket: _Ticket) -> Outcome:
+        """A worker for the (admitted) query, when it is its turn, and its answer."""
+        waiter: asyncio.Future[tuple[_Worker, int]] = loop.create_future()  # used if no worker is idle
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                self._waiters.append(_Waiter(waiter, ticket.client, next(self._arrivals), frame))
+        sent = 0
+        if worker is None:
+            try:
+                async with asyncio.timeout_at(ticket.deadline):
+                    worker, sent = await waiter
+            except TimeoutError:
+                self._abandon(waiter)
+                return errors.busy(self.policy.short_seconds)
+            except asyncio.CancelledError:  # the request itself was cancelled while it waited
+                self._abandon(waiter)
+                raise
+        return await self._evaluate(loop, worker, frame[sent:], ticket)
 
     def _abandon(self, waiter: asyncio.Future[tuple[_Worker, int]]) -> None:
         """A query stopped waiting: a worker handed to it just then has its job, which nobody will read: replaced."""
@@ -423,12 +539,23 @@ class QueryPool:
             self.killed += 1
             log.warning("query stopped at the %.3g s deadline; replacing its worker", self.policy.timeout)
             return errors.timeout(self.policy.timeout)
-        code = worker.process.returncode
-        if code == -signal.SIGABRT and self.setup.memory > 0:  # an allocation failed past the memory limit
+        return self._died(worker, ticket)
+
+    def _died(self, worker: _Worker, ticket: _Ticket) -> Outcome:
+        """The answer for a query whose worker died on its own: the memory limit if an allocation
+        failed (what Rust's allocator last wrote), else the engine crashed."""
+        last = worker.stderr.last_lines()
+        if self.setup.memory > 0 and any(_ALLOCATION_FAILED.search(line) for line in last):
             log.warning("a query passed the worker memory limit; replacing its worker")
             return errors.memory_limit(self.setup.memory)
-        log.error("a query worker died (exit %s)", code)
-        return errors.internal("The query worker stopped unexpectedly.", "Pekerja kueri berhenti.")
+        log.error(
+            "the query engine crashed (its worker %s) on the query: %s; the worker's last words: %s",
+            _death(worker.process.returncode),
+            query_for_log(ticket.text),
+            worker.stderr.last_words(),
+        )
+        ticket.crashed = True
+        return errors.engine_crashed()
 
     @staticmethod
     async def _exchange(
@@ -448,9 +575,15 @@ class QueryPool:
         except TimeoutError:
             return "deadline", None
         except (EOFError, OSError, pickle.UnpicklingError):
-            with contextlib.suppress(subprocess.TimeoutExpired):  # for its exit status, off the loop
-                await loop.run_in_executor(None, worker.process.wait, 5)
+            await loop.run_in_executor(None, QueryPool._reap, worker)  # off the loop
             return "died", None
+
+    @staticmethod
+    def _reap(worker: _Worker) -> None:
+        """Wait for a dying worker's exit status and the last of what it wrote."""
+        with contextlib.suppress(subprocess.TimeoutExpired):  # (it is killed if it lingers)
+            worker.process.wait(5)
+        worker.stderr.wait(2)
 
     def _turn_long(self, ticket: _Ticket, loop: asyncio.AbstractEventLoop) -> None:
         """At ``short_seconds``: the query is long now; stop it if no long slot is free (or its client holds one)."""

@@ -33,6 +33,7 @@ from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, format_key, known_format_names
+from kkni_rdf.store.protocol import Dataset
 
 HTML = "text/html"
 SPARQL_QUERY = "application/sparql-query"
@@ -133,6 +134,7 @@ def job(
     default_graphs: tuple[str, ...] | None,
     named_graphs: tuple[str, ...] | None,
     max_query_bytes: int,
+    base_iri: str | None = None,
 ) -> Job | Outcome:
     """The job for a query text, or why there is none: 413 (too long), 400 (empty, unknown ``format``)."""
     if len(text.encode("utf-8")) > max_query_bytes:
@@ -145,7 +147,7 @@ def job(
             return errors.unknown_format(fmt, known_format_names())
     else:
         results, graph = negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS)
-    return Job(text, results, graph, default_graphs, named_graphs)
+    return Job(text, results, graph, Dataset.of(default_graphs, named_graphs), base_iri)
 
 
 #: The character sets a body may declare: Python's codecs for real character sets (UTF-8/16/32,
@@ -217,7 +219,7 @@ def _form_query(body: str, charset: str, params: dict[str, list[str]]) -> str | 
     return text
 
 
-async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
+async def read_post(request: Request, max_query_bytes: int, base_iri: str | None = None) -> Job | Outcome:
     """The job of a POST: a query body (``application/sparql-query``) or a form with ``query``."""
     media, charset = _content_type(request.headers.get("content-type", ""))
     if media == SPARQL_UPDATE:
@@ -250,4 +252,5 @@ async def read_post(request: Request, max_query_bytes: int) -> Job | Outcome:
         graph_list(params.get("default-graph-uri", [])),
         graph_list(params.get("named-graph-uri", [])),
         max_query_bytes,
+        base_iri,
     )

@@ -1,26 +1,35 @@
-"""The endpoint as a service: plain typed methods that the HTTP routes call.
+"""The endpoint as a service: what it serves, and the plain typed methods that the HTTP routes call.
 
-``Endpoint`` holds what is made once at start-up: the store (for pages and descriptions), its
-graphs and prefixes, the downloads, the named queries, the query workers and the answer cache.
-Methods that block (evaluate a query, render a page, serialise a description) are called by the
-routes in the thread pool; ``cached`` never blocks.
+``EndpointConfig`` is every option of the endpoint with its default, stated once: ``kkni serve``'s
+options are made from its fields (``cli.py``), and the query pool's ``Policy``, the answers'
+``Limits`` and the ``StoreSource`` are made from it.
+
+``Endpoint`` owns everything served, made once at start-up from the one store it serves (the
+embedded store under ``--base``, or ``--store URL``): the store itself (for pages and
+descriptions), its graphs and prefixes, the downloads, the named queries, the query page's setup,
+the validation findings, the catalogue of qualifications ``/check`` checks against, the query
+workers and the answer cache. Nothing else in the endpoint keeps data: no module-level caches, no
+other state on the app. Methods that block (render a page, serialise a description) are called by
+the routes in the thread pool; ``cached`` never blocks, ``evaluate`` waits in the event loop.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import pyoxigraph as ox
 
 from kkni_rdf import __version__
-from kkni_rdf.endpoint import describe, errors, pages
+from kkni_rdf.checks.catalogue import Catalogue, catalogue_from_store
+from kkni_rdf.endpoint import check, describe, errors, pages
 from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job, Limits
+from kkni_rdf.endpoint.findings import Finding, load_findings
 from kkni_rdf.endpoint.i18n import Lang
-from kkni_rdf.endpoint.named import NAME, NamedQuery, load_named_queries
+from kkni_rdf.endpoint.named import NAME, NamedQuery, ParameterError, load_named_queries
 from kkni_rdf.endpoint.pool import Policy, QueryPool, WorkerSetup
 from kkni_rdf.endpoint.protocol import graph_format, page_or_graph_format
 from kkni_rdf.endpoint.served import ServedStore, StoreSource
@@ -32,25 +41,90 @@ HTML_TYPE = "text/html; charset=utf-8"
 
 
 @dataclass(frozen=True)
+class Option:
+    """How a field of ``EndpointConfig`` is given to ``kkni serve``, and what values it may take."""
+
+    help: str
+    metavar: str | None = None
+    flag: str | None = None  # default: --the-field-name
+    unit: int = 1  # the option is given in units of this many (--worker-memory: MiB of the field's bytes)
+    minimum: float | None = None  # the least value it may take
+    maximum: float | None = None  # the most
+    positive: bool = False  # it must be more than 0
+
+    def flag_of(self, name: str) -> str:
+        return self.flag or "--" + name.replace("_", "-")
+
+
+def _option(default: Any, help: str, metavar: str | None = None, **rules: Any) -> Any:
+    """A field of ``EndpointConfig``: its default, and the option that gives it (``Option``)."""
+    return field(default=default, metadata={"option": Option(help, metavar, **rules)})
+
+
+class ConfigError(ValueError):
+    """An option's value it may not take: which field, and what it must be."""
+
+    def __init__(self, name: str, requirement: str) -> None:
+        super().__init__(f"{name} {requirement}")
+        self.name = name
+        self.requirement = requirement
+
+
+@dataclass(frozen=True)
 class EndpointConfig:
-    base: str = DEFAULT_BASE
-    timeout: float = 10.0  # seconds per query, evaluation and serialisation included; also per request to a remote store
-    workers: int = 2  # query worker processes
-    max_results: int = 100_000  # solutions or triples in one answer
-    max_bytes: int = 64 * 1024 * 1024  # bytes of one serialised answer
-    max_query_bytes: int = 256 * 1024  # bytes of a query (a request body, or the query parameter)
-    cache_entries: int = 2048  # finished answers kept (the data is immutable)
-    log_queries: bool = False  # log query texts (off: only method, path, status and time)
-    store_url: str | None = None  # serve from this SPARQL 1.1 endpoint instead of the embedded store
+    """The endpoint's options, each default stated here and nowhere else."""
+
+    # where it listens and what it serves
+    host: str = _option("127.0.0.1", "address to listen on")
+    port: int = _option(8000, "port to listen on", "PORT", minimum=0, maximum=65535)
+    base: str = _option(DEFAULT_BASE, "base IRI of the data; request paths map onto it", "IRI")
+    store_url: str | None = _option(
+        None,
+        "serve from this SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso, QLever) instead of the embedded store",
+        "URL",
+        flag="--store",
+    )
+    public_url: str | None = _option(None, "the endpoint's URL in its descriptions (default: the address it listens on)", "URL")
+    forwarded_allow_ips: str = _option("127.0.0.1", "proxies whose X-Forwarded-For names the client", "IPS")
+    # every query's deadline and caps
+    timeout: float = _option(
+        10.0, "deadline per query, evaluation and serialisation included; also per request to --store", "SECONDS", positive=True
+    )
+    workers: int = _option(2, "query worker processes", "N", minimum=1)
+    max_results: int = _option(100_000, "most solutions or triples in one answer", "N", minimum=1)
+    max_bytes: int = _option(64 * 1024 * 1024, "largest serialised answer, in bytes", "N", minimum=1)
+    max_query_bytes: int = _option(256 * 1024, "longest query, or /check body, in bytes", "N", minimum=1)
+    cache_entries: int = _option(2048, "finished answers kept (the data never changes); 0: none", "N", minimum=0)
+    log_queries: bool = _option(False, "log query texts (by default only method, path, status and time)")
     # fair turns and limits (kkni_rdf.endpoint.pool.Policy; docs/endpoint.md "Safe by default")
-    short_seconds: float = 1.0  # a query running longer is long
-    long_queries: int | None = None  # long queries at once (None: workers - 1, at least 1)
-    per_client: int = 2  # queries one client may have waiting or running (more: 429)
-    queue: int = 64  # queries waiting for a worker (more: 503)
-    worker_memory: int = 1024 * 2**20  # bytes a worker may take beyond its loaded store (0: no limit)
-    spare_workers: int = 0  # loaded processes kept ready to replace a stopped worker at once
-    read_timeout: float = 10.0  # seconds to receive a request's head and body (408 after)
-    public_url: str | None = None  # the endpoint's own URL in its descriptions (default: the address it listens on)
+    short_seconds: float = _option(1.0, "a query running longer is long", "S", positive=True)
+    long_queries: int | None = _option(None, "long queries at once, one per client (default: workers - 1, at least 1)", "N", minimum=1)
+    per_client: int = _option(2, "queries one client may have waiting or running; more get 429", "N", minimum=1)
+    queue: int = _option(64, "queries waiting for a worker; more get 503", "N", minimum=0)
+    worker_memory: int = _option(
+        1024 * 2**20, "memory a query worker may use beyond its store, in MiB; 0: no limit", "MIB", unit=2**20, minimum=0
+    )
+    spare_workers: int = _option(0, "loaded workers kept ready to replace a stopped one at once", "N", minimum=0)
+    require_isolation: bool = _option(
+        False, "refuse to start unless the OS isolates the query workers from the network (a network namespace; not with --store)"
+    )
+    read_timeout: float = _option(10.0, "seconds to receive a request whole; 408 after", "S", positive=True)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value, option = getattr(self, f.name), f.metadata.get("option")
+            if option is None or value is None or isinstance(value, bool | str):
+                continue
+            if option.minimum is not None and value < option.minimum:
+                raise ConfigError(f.name, f"must be at least {option.minimum:g}")
+            if option.maximum is not None and value > option.maximum:
+                raise ConfigError(f.name, f"must be at most {option.maximum:g}")
+            if option.positive and value <= 0:
+                raise ConfigError(f.name, "must be positive")
+        if self.require_isolation and self.store_url:
+            raise ConfigError("require_isolation", "cannot hold behind --store: the query workers reach the store over the network")
+        if not self.base.endswith(("/", "#")):
+            raise ConfigError("base", f"must end with '/' or '#': {self.base!r}")
 
     @property
     def source(self) -> StoreSource:
@@ -66,19 +140,24 @@ class EndpointConfig:
 
 
 class Endpoint:
-    """The service's state and what it answers; made (and the store loaded) once, at start-up."""
+    """Everything the endpoint serves and what it answers; made (the store loaded, the workers ready) once, at start-up."""
 
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
         self.served = ServedStore.open(config.source)
-        self.graphs = describe.graph_infos(self.served.store)
-        self.downloads = describe.build_downloads(self.served.store)
+        store = self.served.store
+        self.graphs = describe.graph_infos(store)
+        self.downloads = describe.build_downloads(store)
         self.named_queries = load_named_queries()
         self.example = self._example_resource()
+        self.findings: list[Finding] = load_findings(store)
+        self.catalogue: Catalogue = catalogue_from_store(store)
+        self.workbench = pages.workbench(self.served, self.named_queries)
         self.cache: AnswerCache[Outcome] = AnswerCache(config.cache_entries)
+        self._ontology_pages: dict[str, str] = {}  # pyLODE's page of the ontology, by language (made when first asked)
         self.pool = QueryPool(
             config.workers,
-            WorkerSetup(config.source, config.limits, config.worker_memory),
+            WorkerSetup(config.source, config.limits, config.worker_memory, require_isolation=config.require_isolation),
             policy=config.policy,
             spares=config.spare_workers,
         )
@@ -103,6 +182,7 @@ class Endpoint:
             "idle": self.pool.idle,
             **self.pool.state(),
             "cached": len(self.cache),
+            "isolation": self.pool.isolation,  # how the OS keeps the query workers off the network (None: it does not)
         }
 
     # -- SPARQL
@@ -124,6 +204,27 @@ class Endpoint:
         found = self.named_queries.get(name) if NAME.match(name) else None
         return found or errors.not_found(f"No named query {name!r}; see /queries.", f"Kueri bernama {name!r} tidak ada.")
 
+    def named_query_text(self, name: str, values: dict[str, list[str]]) -> str | Outcome:
+        """The text of the named query ``name`` with its parameters set to ``values``: 404 for no such
+        query, 400 for a parameter it does not declare or a value it cannot take."""
+        found = self.named_query(name)
+        if isinstance(found, Outcome):
+            return found
+        try:
+            return found.bind(values)
+        except ParameterError as exc:
+            return errors.error(400, "bad parameter", exc.message, exc.pesan, parameter=exc.parameter)
+
+    # -- checks (kkni check over HTTP)
+
+    def qualification_choices(self) -> list[tuple[str, str]]:
+        """(short id, English label) of every qualification ``/check`` knows, sorted."""
+        return sorted((q.short_id, q.label) for q in self.catalogue.qualifications.values())
+
+    def check(self, submission: check.Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
+        """``kkni check``'s report on ``submission``, against the qualifications of the served store; or a 400."""
+        return check.run(self.catalogue, submission, qualification, program)
+
     # -- descriptions, downloads and pages
 
     def download(self, filename: str) -> tuple[str, bytes] | Outcome:
@@ -143,24 +244,38 @@ class Endpoint:
             "SERVICE and graphs this endpoint does not hold are refused. The findings graphs hold the validation report of the decree."
         )
 
-    @lru_cache(maxsize=64)  # noqa: B019 - one Endpoint per app; keyed by the URL it is reached at and the format
     def service_description(self, endpoint_url: str, key: str | None) -> Outcome:
-        triples = describe.service_description(self.graphs, endpoint_url, self._limits_note())
-        return self._graph(key, triples, "service description")
+        """The SPARQL Service Description of this endpoint, reached at ``endpoint_url``, in the format ``key``."""
+        cache_key = ("service description", endpoint_url, key)
+        found = self.cache.get(cache_key)
+        if found is None:
+            triples = describe.service_description(self.graphs, endpoint_url, self._limits_note())
+            found = self._graph(key, triples, "service description")
+            self.cache.put(cache_key, found, len(found.body))
+        return found
 
-    @lru_cache(maxsize=64)  # noqa: B019
     def void(self, site: str, key: str | None) -> Outcome:
-        return self._graph(key, describe.void_description(self.graphs, site, self.config.base, self.example), "VoID description")
+        """The VoID description of the dataset served at ``site``, in the format ``key``."""
+        cache_key = ("void", site, key)
+        found = self.cache.get(cache_key)
+        if found is None:
+            triples = describe.void_description(self.graphs, site, self.config.base, self.example)
+            found = self._graph(key, triples, "VoID description")
+            self.cache.put(cache_key, found, len(found.body))
+        return found
 
     def ontology(self, accept: str | None, fmt: str | None, lang: Lang | None = None) -> Outcome:
         """The ontology: pyLODE's HTML documentation (in one language) for browsers (if it is there), else the ontology graph."""
         lang = lang or Lang()
         if page_or_graph_format(accept, fmt) == "html":
-            try:
-                from kkni_rdf.ontology_docs import ontology_html
-            except ImportError:  # the generic page
-                return self.resource("ontology", accept, fmt, lang)
-            return Outcome(200, HTML_TYPE, pages.ontology_page(ontology_html(lang.code), lang).encode("utf-8"))
+            page = self._ontology_pages.get(lang.code)
+            if page is None:
+                try:
+                    from kkni_rdf.ontology_docs import render_html
+                except ImportError:  # the generic page
+                    return self.resource("ontology", accept, fmt, lang)
+                page = self._ontology_pages[lang.code] = render_html(lang=lang.code)  # pyLODE takes seconds: once per language
+            return Outcome(200, HTML_TYPE, pages.ontology_page(page, lang).encode("utf-8"))
         graph = next((g.iri for g in self.graphs if g.iri.endswith("/graph/ontology")), None)
         store = self.served.store
         triples = pages.describe_triples(store, graph, "graph") if graph else pages.describe_triples(store, KKNI_ONTOLOGY, "resource")

@@ -1,23 +1,24 @@
 """The endpoint's face for people, and the routes that go with it (an ``APIRouter`` the app includes
 before its own, so that its exact paths come first):
 
-- pages for browsers where a machine gets RDF or JSON: ``/sparql`` without a query (the service
-  description), ``/.well-known/void`` and ``/queries`` (the gallery of named queries). These routes
-  match only requests that prefer HTML and name no ``format`` (``PageRoute``); every other request
-  goes on to the protocol's routes, unchanged;
+- ``/``: the query page (YASGUI, or the project's own editor), set up from ``Endpoint.workbench``;
+- pages for browsers where a machine gets RDF or JSON: ``/.well-known/void`` and ``/queries`` (the
+  gallery of named queries). These routes match only requests that prefer HTML and name no
+  ``format`` (``PageRoute``); every other request goes on to the protocol's routes, unchanged. The
+  service description's page (``service_page``) is answered by ``app.sparql``, the one function
+  that answers ``/sparql``;
 - ``/docs``: Swagger UI served from this server (``assets``), else a plain list of the operations;
 - ``/findings``: the validation report, filterable by qualification, rule and severity (HTML or JSON);
-- ``/check``: a candidate's record or a training program checked against a qualification, over HTTP;
-- ``/queries/{name}`` for each named query, with its parameters (declared in its header) in OpenAPI.
+- ``/check``: a candidate's record or a training program checked against a qualification, over HTTP,
+  against the qualifications of the served store (``Endpoint.catalogue``).
 
-The pages are Jinja2 templates (``templates/``), in Indonesian or English (``i18n``).
+Everything shown comes from the ``Endpoint`` (``http.endpoint``); the pages are Jinja2 templates
+(``templates/``), in Indonesian or English (``i18n``). This module never imports ``app``.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -30,21 +31,16 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
-from kkni_rdf.checks.catalogue import default_catalogue
 from kkni_rdf.endpoint import assets, check, errors, protocol
 from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
 from kkni_rdf.endpoint.errors import Outcome
-from kkni_rdf.endpoint.findings import SEVERITIES, Finding, Selection, by_rule, counts, load_findings
-from kkni_rdf.endpoint.i18n import Lang, choose
-from kkni_rdf.endpoint.named import NamedQuery, ParameterError, load_named_queries
-from kkni_rdf.endpoint.pages import TEMPLATES, Page, show_findings
+from kkni_rdf.endpoint.findings import SEVERITIES, Selection, by_rule, counts
+from kkni_rdf.endpoint.http import endpoint, language, page, public_url, respond
+from kkni_rdf.endpoint.pages import Page, show_findings
 from kkni_rdf.endpoint.protocol import read_body
-from kkni_rdf.endpoint.service import Endpoint
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
 
-__all__ = ["PageRoute", "router"]
-
-HTML_TYPE = "text/html; charset=utf-8"
+__all__ = ["PageRoute", "router", "service_page"]
 
 
 class PageRoute(APIRoute):
@@ -66,57 +62,47 @@ router = APIRouter()
 pages = APIRouter(route_class=PageRoute)
 
 
-def endpoint(request: Request) -> Endpoint:
-    found: Endpoint = request.app.state.endpoint
-    return found
-
-
-def language(request: Request) -> Lang:
-    return choose(request.query_params.get("lang"), request.headers.get("accept-language"))
-
-
-def page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status)
-    response.headers["Vary"] = "Accept, Accept-Language"
-    return response
-
-
-def respond(outcome: Outcome) -> Response:
-    return Response(
-        outcome.body, status_code=outcome.status, headers={"Vary": "Accept", **dict(outcome.headers)}, media_type=outcome.media_type
+@router.get("/", response_class=HTMLResponse, summary="The SPARQL query editor", tags=["editor"])
+def editor(request: Request) -> HTMLResponse:
+    e = endpoint(request)
+    return page(
+        request,
+        "editor.html",
+        title="SPARQL editor",
+        base=e.config.base,
+        queries=list(e.named_queries.values()),
+        workbench=e.workbench,
     )
 
 
 # ----------------------------------------------------------------------------- pages where machines get RDF
 
 
-@pages.get("/sparql", include_in_schema=False)
 def service_page(request: Request) -> HTMLResponse:
+    """The service description as a page (``app.sparql`` answers a browser's ``GET /sparql`` with it)."""
     e = endpoint(request)
-    c = e.config
     return page(
         request,
         "service.html",
         title=language(request).t("Service description", "Deskripsi layanan"),
-        url=str(request.url_for("sparql_get")),
+        url=public_url(request) + "sparql",
         graphs=e.graphs,
         total=sum(g.triples for g in e.graphs),
         result_formats=RESULT_FORMATS,
         graph_formats=GRAPH_FORMATS,
-        config=c,
+        config=e.config,
     )
 
 
 @pages.get("/.well-known/void", include_in_schema=False)
 def void_page(request: Request) -> HTMLResponse:
     e = endpoint(request)
-    site = str(request.base_url)
     return page(
         request,
         "void.html",
         title="VoID",
         dataset_title={"en": TITLE_EN, "id": TITLE_ID},
-        site=site,
+        site=public_url(request),
         license=LICENSE,
         downloads=list(DOWNLOADS),
         graphs=e.graphs,
@@ -163,19 +149,6 @@ def docs(request: Request) -> HTMLResponse:
 
 # ----------------------------------------------------------------------------- findings
 
-_FINDINGS_LOCK = threading.Lock()
-
-
-def all_findings(request: Request) -> list[Finding]:
-    """The store's findings, read once (the data never changes while the server runs)."""
-    state = request.app.state
-    with _FINDINGS_LOCK:
-        found: list[Finding] | None = getattr(state, "kkni_findings", None)
-        if found is None:
-            found = load_findings(endpoint(request).served.store)
-            state.kkni_findings = found
-    return found
-
 
 @router.get(
     "/findings",
@@ -183,8 +156,9 @@ def all_findings(request: Request) -> list[Finding]:
     tags=["findings"],
     responses={200: {"content": {"application/json": {}, "text/html": {}}}},
 )
-async def findings(request: Request, qualification: str = "", rule: str = "", severity: str = "", format: str | None = None) -> Response:
-    every = await run_in_threadpool(all_findings, request)
+def findings(request: Request, qualification: str = "", rule: str = "", severity: str = "", format: str | None = None) -> Response:
+    e = endpoint(request)
+    every = e.findings
     selection = Selection(qualification.strip(), rule.strip(), severity.strip().lower())
     chosen = [f for f in every if selection.keeps(f)]
     as_html = format == "html" or (format is None and protocol.accepts_html(request.headers.get("accept")))
@@ -192,7 +166,7 @@ async def findings(request: Request, qualification: str = "", rule: str = "", se
         body = {"counts": counts(chosen), "selection": selection.__dict__, "findings": [f.as_dict() for f in chosen]}
         return JSONResponse(body, headers={"Vary": "Accept"})
     lang = language(request)
-    shown = show_findings(chosen, Page(endpoint(request).config.base, lang, endpoint(request).served.prefixes))
+    shown = show_findings(chosen, Page(e.config.base, lang, e.served.prefixes))
     groups: dict[str, list[Any]] = {}
     for s in shown:
         groups.setdefault(s.finding.qualification_id, []).append(s)
@@ -216,18 +190,13 @@ async def findings(request: Request, qualification: str = "", rule: str = "", se
 # ----------------------------------------------------------------------------- checks over HTTP
 
 
-def _qualifications() -> list[tuple[str, str]]:
-    return sorted((q.short_id, q.label) for q in default_catalogue().qualifications.values())
-
-
 @router.get("/check", response_class=HTMLResponse, summary="A form to check a candidate's record or a training program", tags=["check"])
-async def check_form(request: Request) -> HTMLResponse:
-    choices = await run_in_threadpool(_qualifications)
+def check_form(request: Request) -> HTMLResponse:
     return page(
         request,
         "check.html",
         title=language(request).t("Check a candidate", "Periksa peserta"),
-        choices=choices,
+        choices=endpoint(request).qualification_choices(),
         report=None,
         error=None,
         chosen={},
@@ -331,18 +300,28 @@ async def check_post(request: Request) -> Response:
         return respond(submission)
     qualification = request.query_params.get("qualification") or None
     program = request.query_params.get("program", "").lower() in ("1", "true", "yes", "on")
-    report = await run_in_threadpool(check.run, submission, qualification, program)
+    report = await run_in_threadpool(e.check, submission, qualification, program)
     if not as_html:
         return respond(report) if isinstance(report, Outcome) else JSONResponse(report)
+    return await run_in_threadpool(_check_page, request, submission, qualification, program, report)
+
+
+def _check_page(
+    request: Request, submission: check.Submission, qualification: str | None, program: bool, report: dict[str, object] | Outcome
+) -> HTMLResponse:
+    """The form with the report of a check (or why there is none), its link to the qualification's page under the served base."""
+    e = endpoint(request)
+    lang = language(request)
     error = json.loads(report.body) if isinstance(report, Outcome) else None
-    choices = await run_in_threadpool(_qualifications)
+    checked = None if isinstance(report, Outcome) else report
     return page(
         request,
         "check.html",
         status=report.status if isinstance(report, Outcome) else 200,
-        title=language(request).t("Check a candidate", "Periksa peserta"),
-        choices=choices,
-        report=None if isinstance(report, Outcome) else report,
+        title=lang.t("Check a candidate", "Periksa peserta"),
+        choices=e.qualification_choices(),
+        report=checked,
+        qualification_href=Page(e.config.base, lang).href(str(checked["qualification"])) if checked else None,
         error=error,
         chosen={
             "qualification": qualification or submission.qualification or "",
@@ -352,79 +331,4 @@ async def check_post(request: Request) -> Response:
     )
 
 
-# ----------------------------------------------------------------------------- named queries with their parameters
-
-
-def _named_query_route(q: NamedQuery) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-    async def run(request: Request) -> Response:
-        from kkni_rdf.endpoint.app import answer  # noqa: PLC0415 - app.py includes this router, so it is imported when called
-
-        e = endpoint(request)
-        values: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            if name not in ("format", "lang"):
-                values.setdefault(name, []).append(value)
-        try:
-            text = q.bind(values)
-        except ParameterError as exc:
-            return respond(errors.error(400, "bad parameter", exc.message, exc.pesan, parameter=exc.parameter))
-        fmt = request.query_params.get("format")
-        return await answer(request, protocol.job(text, request.headers.get("accept"), fmt, None, None, e.config.max_query_bytes))
-
-    return run
-
-
-def _openapi_parameters(q: NamedQuery) -> list[dict[str, object]]:
-    declared: list[dict[str, object]] = [
-        {
-            "name": p.name,
-            "in": "query",
-            "required": False,
-            "description": f"{p.description} (sets VALUES ?{p.variable}; default: {', '.join(p.defaults) or 'none'}; repeat for several values)",
-            "schema": {"type": "array", "items": {"type": "number" if p.kind == "number" else "string"}},
-            "style": "form",
-            "explode": True,
-        }
-        for p in q.parameters
-    ]
-    declared.append(
-        {
-            "name": "format",
-            "in": "query",
-            "required": False,
-            "description": "A format name or media type, overriding Accept",
-            "schema": {"type": "string"},
-        }
-    )
-    return declared
-
-
-_QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The query's results, by Accept or `format`",
-        "content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)},
-    },
-    400: {"description": "A parameter value the query cannot take, or an unknown parameter"},
-}
-
-for _q in load_named_queries().values():
-    router.add_api_route(
-        f"/queries/{_q.name}",
-        _named_query_route(_q),
-        methods=["GET"],
-        summary=_q.title,
-        description=_q.question
-        + ("\n\nVariables:\n" + "\n".join(f"- `?{v}`: {m}" for v, m in _q.variables.items()) if _q.variables else ""),
-        tags=["queries"],
-        responses=_QUERY_RESPONSES,
-        openapi_extra={"parameters": _openapi_parameters(_q)},
-        name=f"named_query_{_q.name}",
-    )
-
-
 router.include_router(pages)
-
-
-def config_json(value: object) -> str:
-    """JSON for a ``<script type="application/json">`` block (no ``</`` inside)."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")

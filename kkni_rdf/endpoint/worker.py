@@ -1,12 +1,20 @@
 """A query worker process (``python -m kkni_rdf.endpoint.worker FD``), started by ``pool.QueryPool``.
 
-It opens its own copy of the store, limits its own memory, then answers jobs from its pipe one at a
-time until the pipe closes. It imports only what a query needs (not the HTTP app, not asyncio), so
-that a replacement starts quickly.
+It reads its setup, cuts itself off from the network (``isolation``: at once, while it has one
+thread and before it loads anything), opens its own copy of the store, limits its own memory, then
+answers jobs from its pipe one at a time until the pipe closes. It imports only what a query needs
+(not the HTTP app, not asyncio), so that a replacement starts quickly.
+
+What it answers when a job fails: the engine refusing or failing on the query is the client's 400
+(``execute``: ``errors.malformed``, ``errors.query_failed``); ``MemoryError`` is 422 and the worker leaves;
+anything else is our bug, a 500, logged with the query. What it writes on its standard error, the
+pool copies on and keeps the end of: if the process dies, that tells an allocation failure (422)
+from a crash (500).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import resource
@@ -17,11 +25,10 @@ from multiprocessing.connection import Connection
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Limits, execute
+from kkni_rdf.endpoint.isolation import isolate_network
 from kkni_rdf.endpoint.served import ServedStore, StoreSource
 
 log = logging.getLogger("kkni.endpoint")
-
-READY = "ready"
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,16 @@ class WorkerSetup:
     source: StoreSource
     limits: Limits
     memory: int = 0  # bytes beyond the loaded store (0: no limit)
+    require_isolation: bool = False  # a worker the OS cannot cut off from the network refuses to start
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A worker's first answer: started (or, when isolation is required and failed, refusing to),
+    and how the OS isolates it from the network (``isolation``: None, not at all) and why."""
+
+    isolation: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -56,13 +73,44 @@ def limit_memory(allowance: int) -> int:
     return limit
 
 
+def isolate(setup: WorkerSetup) -> Ready:
+    """Cut this process off from the network, where it serves the embedded store (a new network
+    namespace: ``isolation``). Behind ``--store URL`` the workers need the network to reach the store."""
+    if setup.source.store_url:
+        return Ready(None, f"the workers reach the store at {setup.source.store_url} over the network")
+    found = isolate_network()
+    return Ready(found.kind, found.reason)
+
+
+def query_for_log(text: str, limit: int = 2000) -> str:
+    """A query as one log line: its first ``limit`` characters, each run of white space one space,
+    any other control character escaped (a query cannot write a forged log record)."""
+    line = " ".join(text[:limit].split())
+    line = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in line)
+    return line + (" …" if len(text) > limit else "")
+
+
+def _no_core_dumps() -> None:
+    """A crashing worker writes no core file: it would be as large as the worker's memory, for each
+    time a client repeats a query that crashes the engine."""
+    _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+
+
 def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
-    """A worker: open the store it is told, limit its memory, then answer jobs until the pipe closes."""
+    """A worker: cut itself off from the network, open the store it is told, limit its memory, then
+    answer jobs until the pipe closes."""
     setup: WorkerSetup = conn.recv()
-    served = ServedStore.open(setup.source, whole=True)
+    ready = isolate(setup)  # first: one thread yet, nothing loaded (the socket pair keeps working)
+    _no_core_dumps()
+    if ready.isolation is None and setup.require_isolation:
+        with contextlib.suppress(OSError):
+            conn.send(ready)  # the pool reads why, and stops
+        raise SystemExit(f"query worker: not isolated from the network ({ready.reason}), and isolation is required: stopping")
+    served = ServedStore.open(setup.source)
     limit_memory(setup.memory)
     try:
-        conn.send(READY)
+        conn.send(ready)
     except OSError:  # the pool closed meanwhile (the server is stopping)
         return
     while True:
@@ -76,9 +124,14 @@ def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child
             conn.send(_Retire(errors.memory_limit(setup.memory)))
             return
         except Exception:
-            log.exception("query worker failed")
+            log.exception("query worker failed on the query: %s", query_for_log(job.text))
             conn.send(errors.internal("The query engine failed; this is our fault.", "Mesin kueri gagal."))
 
 
 if __name__ == "__main__":  # pragma: no cover - a worker process started by QueryPool._spawn
-    worker_main(Connection(int(sys.argv[1])))
+    # Run the module imported by its name, not this ``__main__`` copy: what the worker sends the
+    # pool (``Ready``, ``_Retire``) is pickled by its class's module, which the pool must import.
+    from kkni_rdf.endpoint import worker  # noqa: PLW0406 - itself, by its name (see above)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s (query worker %(process)d): %(message)s")
+    worker.worker_main(Connection(int(sys.argv[1])))

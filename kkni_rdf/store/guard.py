@@ -1,29 +1,46 @@
 """The one guard every SPARQL query passes before it reaches an engine.
 
-Used by every entry point that evaluates SPARQL: ``KkniStore.query`` and ``RemoteStore.query``
-(so ``kkni query``, ``kkni check``, ``kkni validate --store``, the exports and the endpoint's pages),
-and the endpoint's query workers (``kkni_rdf.endpoint.execute``), which also need the query's
-dataset. It refuses (``Refused``, with an HTTP status and a bilingual message):
+Used by every entry point that evaluates SPARQL, once per query: ``KkniStore.query`` and
+``RemoteStore.query`` (so ``kkni query``, ``kkni check``, ``kkni validate --store``, the exports,
+the endpoint's pages and its query workers, which call the store). It refuses (``Refused``, with
+an HTTP status and a bilingual message):
 
 - a query nested deeper than ``kkni_rdf.limits.MAX_DEPTH`` (400, with line and column): the
   engines' parsers recurse once per level and a few thousand levels crash the process;
-- ``SERVICE`` (400): Oxigraph answers it by making an HTTP request to the named endpoint;
-- an update (403): ``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, … (only ``Store.query`` is ever
-  called, which cannot run one, but the client is told why);
-- ``FROM`` / ``FROM NAMED`` naming a graph the store does not hold (400, ``check_query``): no
-  engine here fetches graphs, and an empty answer would hide the mistake.
+- ``SERVICE`` (400): an engine answers it by making an HTTP request to the named endpoint;
+- ``FROM`` / ``FROM NAMED`` naming a graph the store does not hold (400): no engine here fetches
+  graphs, and an empty answer would hide the mistake;
+- an update (403), which the engine itself cannot run (``Store.query`` parses queries only): the
+  store asks ``is_update`` to tell a client who sent one why it was refused.
 
-pyoxigraph cannot parse a query without evaluating it, and rdflib's parser recurses (it fails at
-about 35 nested groups) and does not read SPARQL 1.2. So the guard does not parse: it reads the
-query's tokens once with one regular expression (``kkni_rdf.limits.RDF_TOKENS``: the SPARQL
-grammar's own rules for comments, strings, IRIs, variables and prefixed names), which is linear,
-cannot overflow, and costs tens of microseconds. ``SERVICE`` is a reserved word of the grammar,
-used only in a service pattern, so a keyword token ``SERVICE`` anywhere is refused; a word
-inside a string, an IRI, a comment, a variable (``?service``) or a prefixed name (``ex:service``)
-is not a keyword and does not count. A query with ``\\u`` escapes is also screened with the escapes
-decoded, whatever they spell. The first keyword after the prologue (``BASE``, ``PREFIX``,
-``VERSION``) is the query's form; an update keyword there is refused. ``FROM`` graphs are resolved
-against the query's ``PREFIX``es, the store's prefixes and its ``BASE``.
+**Why no token scan decides.** SPARQL cannot be split into tokens without parsing it: ``<`` starts
+an IRI in one place and is less-than in another (``FILTER(STR(?a)<STR(?b))GRAPH#>`` holds no
+IRI), so a scan can read a keyword as part of an IRI and a comment end where the engine does not.
+Each question the guard answers is therefore put so that no reading of the text can make the
+answer wrong:
+
+- **SERVICE.** The text is refused if the word ``SERVICE`` (in any letter case, with its ``\\u``
+  escapes decoded or not) stands anywhere that any lexical reading of the text has in code: the
+  guard follows every way a lexer may go at once (``<`` as an IRI's start and as less-than; a
+  comment ended by a carriage return and not; a backslash in a string as an escape and not; see
+  ``_steps``), so a word only ever inside a string, a comment or a prologue IRI passes
+  (``FILTER(CONTAINS(?label, "services"))``), while a keyword no reading can rule out is refused.
+  A variable (``?service``) and the local part of a prefixed name (``ex:service``) are not the
+  keyword. A keyword is spelt with its letters, so an engine can read ``SERVICE`` only where the
+  word is. This holds whatever engine is behind (a remote store's parser included), which is
+  what ``--store`` needs.
+- **Which graphs a query reads** (the embedded store answers a query that reads only its default
+  graph from a store holding that graph alone). A query reads named graphs only through
+  ``GRAPH`` or ``FROM``; it is taken to read them if either word appears, in any case, anywhere
+  but in the prologue and on lines that Oxigraph reads as comments or as the inside of a long
+  string (a line whose first character other than white space is ``#``; Oxigraph ends a
+  comment at a line feed or a carriage return, and an IRI cannot span lines). A word in a
+  string or an IRI only sends the query to the store that holds everything: slower, never wrong.
+- **Which graphs ``FROM`` names.** rdflib's SPARQL parser (a maintained grammar, not a scan)
+  reads the dataset clause, and the IRIs are resolved as the standard says: against each
+  ``BASE`` in turn, the first against the endpoint's URL. Its reading is only ever used to
+  refuse; a query it cannot read is left to the engine, which reads a graph it does not hold as
+  empty and never fetches one.
 """
 
 from __future__ import annotations
@@ -34,14 +51,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin
 
-from kkni_rdf.limits import MAX_DEPTH, RDF_TOKENS, TooDeep, rdf_depth
+from kkni_rdf.limits import MAX_DEPTH, TooDeep, rdf_depth
 
 __all__ = [
     "QueryShape",
     "Refused",
     "analyse",
     "check_graphs",
-    "check_query",
+    "is_update",
     "service_refused",
     "too_deep",
     "unknown_graphs",
@@ -73,8 +90,10 @@ def service_refused() -> Refused:
     return Refused(
         400,
         "service refused",
-        "SERVICE is not allowed: this endpoint never makes requests to other servers. Query them yourself, or load their data.",
-        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain.",
+        "SERVICE is not allowed: this endpoint never makes requests to other servers. Query them yourself, or load their data. "
+        "(The word SERVICE is refused wherever it could be read as the keyword, in an IRI too; inside a string or a comment it is fine.)",
+        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain. "
+        "(Kata SERVICE ditolak di mana pun ia dapat dibaca sebagai kata kunci, juga di dalam IRI; di dalam string atau komentar boleh.)",
     )
 
 
@@ -112,125 +131,223 @@ def too_deep(exc: TooDeep) -> Refused:
 
 @dataclass(frozen=True)
 class QueryShape:
-    """What the guard learnt about a query."""
+    """What the guard learnt about a query it let through."""
 
-    form: str | None  # "select", "ask", "construct", "describe"; None for SPARQL 1.2 syntax (or no form: a syntax error)
-    default_graphs: tuple[str, ...] = ()  # FROM
-    named_graphs: tuple[str, ...] = ()  # FROM NAMED
-    uses_graph: bool = False  # the GRAPH keyword: the query reads named graphs
+    reads_named: bool  # it may read named graphs (GRAPH or FROM); False is certain, True may be cautious
+    default_graphs: tuple[str, ...] = ()  # FROM, resolved (as rdflib reads them)
+    named_graphs: tuple[str, ...] = ()  # FROM NAMED, resolved
 
     @property
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
 
-    @property
-    def default_graph_only(self) -> bool:
-        """Whether the answer depends on the store's default graph alone (no FROM, no GRAPH)."""
-        return not self.has_dataset and not self.uses_graph
 
-
-_FORMS = frozenset({"select", "ask", "construct", "describe"})
-_UPDATES = frozenset({"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
-_PROLOGUE = frozenset({"base", "prefix", "version"})
-_SPARQL_12 = frozenset({"lateral", "version"})
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_IRI = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
+#: BASE and PREFIX declarations at the start, with white space and comments between: where ``<``
+#: can only open an IRI (no expression is allowed there).
+_PROLOGUE = re.compile(rf"\A(?:\s+|#[^\r\n]*|BASE\s*{_IRI}|PREFIX\s*[^\s:<>#]*:\s*{_IRI})*", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![?$:])SERVICE")
+_LINE = re.compile(r"[\r\n]")
 
 
 def _unescaped(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(min(int(m[1] or m[2], 16), 0x10FFFF)), text)
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """A query's tokens as the guard needs them (independent of the store: cached by text)."""
-
-    form: str | None
-    service: bool
-    update: bool
-    graph: bool  # the GRAPH keyword is used
-    dataset: tuple[tuple[bool, str, str], ...]  # (named, kind "iri"/"pname", token) of each FROM
-    prefixes: tuple[tuple[str, str], ...]  # PREFIX declarations, in order (prefix, IRI token)
-    base: str | None
+def _views(text: str) -> tuple[str, ...]:
+    """The text as written and, if it has ``\\u`` escapes, decoded (as the SPARQL grammar reads it first)."""
+    return (text, _unescaped(text)) if "\\" in text and _ESCAPE.search(text) else (text,)
 
 
-Token = tuple[str, str]  # (kind: "iri", "pname" or "word"; its text)
+def _body(view: str) -> str:
+    """The text after its prologue."""
+    prologue = _PROLOGUE.match(view)
+    return view[prologue.end() :] if prologue else view
 
 
-def _prologue(tokens: list[Token]) -> tuple[str | None, tuple[tuple[str, str], ...], int]:
-    """The BASE and PREFIX declarations at the start, and where the query itself begins."""
-    base: str | None = None
-    prefixes: list[tuple[str, str]] = []
-    i = 0
-    while i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].lower() in _PROLOGUE:
-        word = tokens[i][1].lower()
-        if word == "base" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
-            base, i = tokens[i + 1][1][1:-1], i + 2
-        elif word == "prefix" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
-            prefixes.append((tokens[i + 1][1].split(":", 1)[0], tokens[i + 2][1][1:-1]))
-            i += 3
-        else:  # VERSION "1.2", or a declaration the engine will call a syntax error
-            i += 1
-    return base, tuple(prefixes), i
+# -- every lexical reading of a text: where a word may be code
+#
+# Lexers agree on what SPARQL is made of (comments, strings, IRIs, code) but not always on where
+# each ends, and SPARQL's own lexer depends on the parse (``<``). So the guard follows every way a
+# lexer may go at once: ``<`` opens an IRI or is less-than; a comment ends at a line feed, and at
+# a carriage return or not; three quotes open a long string or an empty string and a quote; a
+# backslash in a string escapes the next character or does not; a character an IRI may not hold
+# ends it (a strict lexer) or not (a lenient one); a backslash in code escapes the next character
+# (``ex:a\\#b``: no comment) or not. A word is code if any of these readings has it
+# in code. A reading that meets a line break in a one-line string stops: every lexer rejects it.
+
+_CODE, _COMMENT, _STR1, _STR2, _LONG1, _LONG2, _IN_IRI = range(7)
+_QUOTE = {_STR1: "'", _STR2: '"', _LONG1: "'", _LONG2: '"'}
+_IRI_CHAR = re.compile(r'[^<>"{}|^`\\\x00-\x20]')
 
 
-def _dataset(tokens: list[Token]) -> tuple[tuple[bool, str, str], ...]:
-    """(named, kind, token) of every ``FROM`` and ``FROM NAMED`` graph."""
-    found = []
-    for i, (kind, token) in enumerate(tokens):
-        if kind != "word" or token.lower() != "from":
-            continue
-        named = i + 1 < len(tokens) and tokens[i + 1][0] == "word" and tokens[i + 1][1].lower() == "named"
-        j = i + 2 if named else i + 1
-        if j < len(tokens) and tokens[j][0] in ("iri", "pname"):
-            found.append((named, tokens[j][0], tokens[j][1]))
-    return tuple(found)
+def _steps(text: str, i: int, state: int) -> list[tuple[int, int]]:  # noqa: C901 - one case per lexer state
+    """Where a reading in ``state`` at position ``i`` goes next, every way a lexer may go: (position, state)."""
+    c = text[i]
+    if state == _CODE:
+        if c == "#":
+            return [(i + 1, _COMMENT)]
+        if c in "'\"":
+            single, long = (_STR1, _LONG1) if c == "'" else (_STR2, _LONG2)
+            return [(i + 1, single), (i + 3, long)] if text.startswith(c * 3, i) else [(i + 1, single)]
+        if c == "<":
+            return [(i + 1, _IN_IRI), (i + 1, _CODE)]  # an IRI, or less-than
+        if c == "\\":
+            return [(i + 2, _CODE), (i + 1, _CODE)]  # an escape in a prefixed name (ex:a\#b), or not
+        return [(i + 1, _CODE)]
+    if state == _COMMENT:
+        if c == "\n":
+            return [(i + 1, _CODE)]
+        return [(i + 1, _CODE), (i + 1, _COMMENT)] if c == "\r" else [(i + 1, _COMMENT)]
+    if state == _IN_IRI:
+        if c == ">":
+            return [(i + 1, _CODE)]
+        return [(i + 1, _IN_IRI)] if _IRI_CHAR.match(c) else [(i, _CODE), (i + 1, _IN_IRI)]
+    quote = _QUOTE[state]
+    if c == "\\":
+        return [(i + 2, state), (i + 1, state)]  # an escape, or a lexer that knows none
+    if state in (_STR1, _STR2):
+        if c == quote:
+            return [(i + 1, _CODE)]
+        return [] if c in "\r\n" else [(i + 1, state)]
+    if text.startswith(quote * 3, i):
+        return [(i + 3, _CODE), (i + 1, state)]
+    return [(i + 1, state)]
+
+
+def _code_at(text: str) -> list[bool]:
+    """For each position of ``text`` (which starts in code), whether any reading has it in code."""
+    n = len(text)
+    states: list[set[int]] = [set() for _ in range(n + 3)]
+    states[0].add(_CODE)
+    code = [False] * n
+    for i in range(n):
+        todo = list(states[i])
+        while todo:
+            for j, nxt in _steps(text, i, todo.pop()):
+                if j > i:
+                    states[min(j, n)].add(nxt)
+                elif nxt not in states[i]:
+                    states[i].add(nxt)
+                    todo.append(nxt)
+        code[i] = _CODE in states[i]
+    return code
+
+
+def _upper(text: str) -> str:
+    """``text`` in capitals, one character for one (``ſ`` is ``S``, as to Java's ``toUpperCase``)."""
+    return "".join(u if len(u := c.upper()) == 1 else c for c in text)
+
+
+def mentions_service(text: str) -> bool:
+    """Whether any reading of ``text`` could hold the keyword ``SERVICE`` (see the module's docstring)."""
+    for view in _views(text):
+        body = _body(view)
+        found = [m.start() for m in _SERVICE.finditer(_upper(body))]
+        if found and any(_code_at(body)[i] for i in found):
+            return True
+    return False
+
+
+def mentions_graphs(text: str) -> bool:
+    """Whether ``text`` may read named graphs: ``GRAPH`` or ``FROM`` outside its prologue and comment lines."""
+    for view in _views(text):
+        code = "\n".join(line for line in _LINE.split(_body(view)) if not line.lstrip().startswith("#")).upper()
+        if "GRAPH" in code or "FROM" in code:
+            return True
+    return False
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base else iri
 
 
 @lru_cache(maxsize=256)
-def _read(text: str) -> _Reading:
-    """The query's names, IRIs and keywords, read once (its depth is checked before, without recursion)."""
-    tokens = [(m.lastgroup or "", m.group()) for m in RDF_TOKENS.finditer(text) if m.lastgroup in ("iri", "pname", "word")]
-    base, prefixes, start = _prologue(tokens)
-    words = {token.lower() for kind, token in tokens if kind == "word"}
-    first = tokens[start][1].lower() if start < len(tokens) and tokens[start][0] == "word" else ""
-    sparql12 = "<<" in text or "{|" in text or bool(words & _SPARQL_12)
-    service, graph = "service" in words, "graph" in words
-    if not (service and graph) and _ESCAPE.search(text):
-        decoded = _read(_unescaped(text))  # \u escapes may spell the keywords: read it decoded too
-        service, graph = service or decoded.service, graph or decoded.graph
-    form = first if first in _FORMS and not sparql12 else None
-    return _Reading(form, service, first in _UPDATES, graph, _dataset(tokens), prefixes, base)
+def _dataset_clause(text: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(FROM, FROM NAMED) IRIs as rdflib's SPARQL parser reads them, resolved; empty if it cannot read the query."""
+    from pyparsing import ParseBaseException  # noqa: PLC0415  # rdflib's SPARQL grammar takes a moment to import
+    from rdflib.plugins.sparql.parser import parseQuery  # noqa: PLC0415
+    from rdflib.plugins.sparql.parserutils import CompValue  # noqa: PLC0415
 
-
-def _resolve(kind: str, token: str, reading: _Reading, prefixes: Mapping[str, str]) -> str:
-    if kind == "iri":
-        iri = _unescaped(token[1:-1])
-        return urljoin(reading.base, iri) if reading.base and ":" not in iri.split("/")[0] else iri
-    prefix, _, local = token.partition(":")
-    declared = dict(reading.prefixes)
-    namespace = declared.get(prefix, prefixes.get(prefix))
-    if namespace is None:
-        return token  # an undeclared prefix: the engine reports it; the graph is unknown meanwhile
-    namespace = urljoin(reading.base, namespace) if reading.base and ":" not in namespace.split("/")[0] else namespace
-    return namespace + re.sub(r"\\(.)", r"\1", local)
-
-
-def analyse(text: str, prefixes: Mapping[str, str] | None = None) -> QueryShape:
-    """Refuse (``Refused``) a query that is too deep, uses SERVICE or is an update; else its shape."""
     try:
-        rdf_depth(text, "SPARQL", MAX_DEPTH)
-        if "\\" in text and _ESCAPE.search(text):
-            rdf_depth(_unescaped(text), "SPARQL", MAX_DEPTH)  # escapes may spell brackets
+        parsed = parseQuery(text.replace("\r", "\n"))  # rdflib ends a comment at a line feed only; Oxigraph at a carriage return too
+    except (ParseBaseException, RecursionError, ValueError, TypeError):
+        return _dataset_words(text, dict(prefixes), base_iri)
+    base = base_iri
+    declared = dict(prefixes)
+    for decl in parsed[0]:
+        if decl.name == "Base":
+            base = _resolve(str(decl.iri), base)
+        elif decl.name == "PrefixDecl":
+            declared[decl.prefix or ""] = _resolve(str(decl.iri), base)
+
+    def iri_of(term: object) -> str:
+        if isinstance(term, CompValue) and term.name == "pname":
+            local = re.sub(r"\\(.)", r"\1", term.localname or "")
+            return declared.get(term.prefix or "", f"{term.prefix}:") + local
+        return _resolve(str(term), base)
+
+    default: list[str] = []
+    named: list[str] = []
+    query = parsed[1]
+    clauses = query["datasetClause"] if "datasetClause" in query else ()  # noqa: SIM401  # CompValue.get answers a missing key with its name
+    for clause in clauses:
+        if "default" in clause:
+            default.append(iri_of(clause["default"]))
+        else:
+            named.append(iri_of(clause["named"]))
+    return tuple(default), tuple(named)
+
+
+_FROM = re.compile(rf"FROM\s+(NAMED\s+)?({_IRI}|[^\s<>{{}}]*:[^\s<>{{}}]*)", re.IGNORECASE)
+_PREFIX = re.compile(rf"PREFIX\s*([^\s:<>#]*):\s*({_IRI})", re.IGNORECASE)
+_BASE = re.compile(rf"BASE\s*({_IRI})", re.IGNORECASE)
+
+
+def _dataset_words(text: str, prefixes: dict[str, str], base_iri: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(FROM, FROM NAMED) of a query rdflib cannot read (SPARQL 1.2, nested past its recursion, or a
+    construct it reads otherwise than Oxigraph): the IRI or prefixed name after each word ``FROM``
+    that some lexical reading has in code, read cautiously, for the refusal of graphs not held (a
+    word that is not the keyword can only add a refusal, never hide a graph)."""
+    default: list[str] = []
+    named: list[str] = []
+    for view in _views(text):
+        prologue = _PROLOGUE.match(view)
+        head = prologue[0] if prologue else ""
+        base = base_iri
+        for m in _BASE.finditer(head):
+            base = _resolve(m[1][1:-1], base)
+        declared = {**prefixes, **{m[1]: _resolve(m[2][1:-1], base) for m in _PREFIX.finditer(head)}}
+        body = view[len(head) :]
+        code = _code_at(body) if _FROM.search(body) else []
+        for m in _FROM.finditer(body):
+            if not code[m.start()]:  # in a comment or a string in every reading: not the keyword
+                continue
+            term = m[2]
+            if term.startswith("<"):
+                iri = _resolve(term[1:-1], base)
+            else:
+                prefix, _, local = term.partition(":")
+                iri = declared.get(prefix, f"{prefix}:") + re.sub(r"\\(.)", r"\1", local)
+            (named if m[1] else default).append(iri)
+    return tuple(dict.fromkeys(default)), tuple(dict.fromkeys(named))
+
+
+def analyse(text: str, prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> QueryShape:
+    """Refuse (``Refused``) a query that is too deep or may use SERVICE; else what it reads.
+    ``base_iri`` is the URL relative IRIs resolve against (the endpoint's), if any."""
+    try:
+        for view in _views(text):
+            rdf_depth(view, "SPARQL", MAX_DEPTH)  # escapes may spell brackets
     except TooDeep as exc:
         raise too_deep(exc) from None
-    reading = _read(text) if len(text) <= 64 * 1024 else _read.__wrapped__(text)
-    if reading.update:
-        raise update_refused()
-    if reading.service:
+    if mentions_service(text):
         raise service_refused()
-    default = [_resolve(k, t, reading, prefixes or {}) for named, k, t in reading.dataset if not named]
-    named = [_resolve(k, t, reading, prefixes or {}) for is_named, k, t in reading.dataset if is_named]
-    return QueryShape(reading.form, tuple(default), tuple(named), reading.graph)
+    if not mentions_graphs(text):
+        return QueryShape(reads_named=False)
+    default, named = _dataset_clause(text, tuple(sorted((prefixes or {}).items())), base_iri)
+    return QueryShape(True, default, named)
 
 
 def check_graphs(iris: Iterable[str], known: Collection[str]) -> None:
@@ -240,8 +357,17 @@ def check_graphs(iris: Iterable[str], known: Collection[str]) -> None:
         raise unknown_graphs(unknown, known)
 
 
-def check_query(text: str, known_graphs: Collection[str], prefixes: Mapping[str, str] | None = None) -> QueryShape:
-    """``analyse``, and refuse a FROM / FROM NAMED naming a graph outside ``known_graphs``."""
-    shape = analyse(text, prefixes)
-    check_graphs([*shape.default_graphs, *shape.named_graphs], known_graphs)
-    return shape
+_UPDATE_WORDS = re.compile(r"\A\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text``, which the engine could not read as a query, is a SPARQL Update (to say 403, not 400).
+    rdflib's update grammar decides; where it cannot read the text, its first word after the prologue."""
+    from pyparsing import ParseBaseException  # noqa: PLC0415
+    from rdflib.plugins.sparql.parser import parseUpdate  # noqa: PLC0415
+
+    try:
+        parsed = parseUpdate(text)
+    except (ParseBaseException, RecursionError, ValueError, TypeError):
+        return any(_UPDATE_WORDS.match(_body(view)) for view in _views(text))
+    return "request" in parsed  # a prologue alone reads as an empty update (CompValue.get answers a missing key with its name)

@@ -1,8 +1,10 @@
 """What every store offers the rest of the package: ``QueryableStore``, the typed helpers, ``QueryError``.
 
 ``KkniStore`` (``store.embedded``, Oxigraph in process) and ``RemoteStore`` (``store.remote``, any
-SPARQL 1.1 server) both satisfy ``QueryableStore``: ``query(text, **dataset_options)`` answers
+SPARQL 1.1 server) both satisfy ``QueryableStore``: ``query(text, dataset, base_iri)`` answers
 with an Oxigraph result object, and the store's default graph is the union of its named graphs.
+A ``Dataset`` given with a query replaces the query's own ``FROM`` and ``FROM NAMED``, as the
+SPARQL 1.1 Protocol's ``default-graph-uri`` and ``named-graph-uri`` do.
 Queries' syntax errors become ``QueryError`` with the line and column the engine reports.
 
 Callers that know the form of their query use the helpers, which work on any
@@ -20,6 +22,7 @@ A query of another form than the helper's raises ``QueryError`` (it is the query
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
@@ -67,14 +70,37 @@ def query_error(exc: SyntaxError, query: str | None = None) -> QueryError:
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query is evaluated on, given beside it (SPARQL 1.1 Protocol §2.1.4): the
+    graphs whose merge is its default graph and the graphs ``GRAPH`` may read. It replaces the
+    query's ``FROM`` and ``FROM NAMED`` as a whole: a dataset with default graphs only has no
+    named graphs, one with named graphs only has an empty default graph."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, default: tuple[str, ...] | None, named: tuple[str, ...] | None) -> Dataset | None:
+        """The Protocol's ``default-graph-uri`` and ``named-graph-uri`` (None: not given) as a dataset; None if neither was given."""
+        if default is None and named is None:
+            return None
+        return cls(tuple(default or ()), tuple(named or ()))
+
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        return (*self.default, *self.named)
+
+
 class QueryableStore(Protocol):
     """What the endpoint and the queries need of a store: ``KkniStore`` or ``remote.RemoteStore``."""
 
     base: str
 
-    def query(self, text: str, **kwargs: object) -> QueryResult:
-        """Run ``text``; ``kwargs`` are Oxigraph's dataset options (``default_graph``, ``named_graphs``,
-        ``use_default_graph_as_union``). The project's prefixes may be used undeclared."""
+    def query(self, text: str, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryResult:
+        """Run ``text`` on the store's dataset (its default graph: the union of its named graphs), or on
+        ``dataset``; relative IRIs resolve against ``base_iri`` (the endpoint's URL). The project's
+        prefixes may be used undeclared."""
         ...
 
     def graphs(self) -> list[str]:
@@ -82,19 +108,19 @@ class QueryableStore(Protocol):
         ...
 
 
-def select(store: QueryableStore, text: str, **kwargs: object) -> ox.QuerySolutions:
+def select(store: QueryableStore, text: str, dataset: Dataset | None = None) -> ox.QuerySolutions:
     """The solutions of a SELECT query (``QueryError`` if ``text`` is another form)."""
-    return _expect(store.query(text, **kwargs), ox.QuerySolutions, "a SELECT")
+    return _expect(store.query(text, dataset), ox.QuerySolutions, "a SELECT")
 
 
-def ask(store: QueryableStore, text: str, **kwargs: object) -> bool:
+def ask(store: QueryableStore, text: str, dataset: Dataset | None = None) -> bool:
     """The answer of an ASK query (``QueryError`` if ``text`` is another form)."""
-    return bool(_expect(store.query(text, **kwargs), ox.QueryBoolean, "an ASK"))
+    return bool(_expect(store.query(text, dataset), ox.QueryBoolean, "an ASK"))
 
 
-def construct(store: QueryableStore, text: str, **kwargs: object) -> ox.QueryTriples:
+def construct(store: QueryableStore, text: str, dataset: Dataset | None = None) -> ox.QueryTriples:
     """The triples of a CONSTRUCT or DESCRIBE query (``QueryError`` if ``text`` is another form)."""
-    return _expect(store.query(text, **kwargs), ox.QueryTriples, "a CONSTRUCT or DESCRIBE")
+    return _expect(store.query(text, dataset), ox.QueryTriples, "a CONSTRUCT or DESCRIBE")
 
 
 def graph_sizes(store: QueryableStore) -> list[tuple[str, int]]:

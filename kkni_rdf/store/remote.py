@@ -66,7 +66,7 @@ import contextlib
 import html
 import os
 import re
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -79,8 +79,8 @@ from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE
 from kkni_rdf.store.derived import derived_triples
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
-from kkni_rdf.store.guard import analyse, check_graphs
-from kkni_rdf.store.protocol import QueryError, query_error
+from kkni_rdf.store.guard import analyse, check_graphs, is_update, update_refused
+from kkni_rdf.store.protocol import Dataset, QueryError, query_error
 from kkni_rdf.store.virtuoso import fix_results, is_virtuoso, pragmas, rewrite
 
 #: SELECT and ASK: SPARQL results in JSON, else XML.
@@ -294,6 +294,24 @@ def query_form(text: str) -> str | None:
     return None
 
 
+#: A graph IRI no store holds: the protocol has no other way to say "no named graphs" or "an empty default graph".
+NO_GRAPH = "urn:x-kkni:no-graph"
+
+
+def check_is_query(text: str, prefixes: dict[str, str], base_iri: str | None) -> None:
+    """Raise unless Oxigraph's parser reads ``text`` as a query: an update is refused (403), anything
+    else that is not a query is a ``QueryError`` with where it goes wrong. Parsed on an empty store,
+    after the guard refused SERVICE (so nothing is fetched), before the text is sent anywhere."""
+    try:
+        ox.Store().query(text, prefixes=prefixes, base_iri=base_iri)
+    except SyntaxError as exc:
+        if is_update(text):
+            raise update_refused() from None
+        raise query_error(exc, text) from None
+    except (RuntimeError, ValueError):  # read as a query; the store says what it makes of the rest
+        pass
+
+
 def accept_for(text: str) -> str:
     form = query_form(text)
     if form in ("SELECT", "ASK"):
@@ -336,32 +354,35 @@ class RemoteStore:
 
     # -- the KkniStore contract
 
-    def query(self, text: str, **kwargs: object) -> Result:
+    def query(self, text: str, dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
         """Run ``text`` on the store; the default graph is the union of the named graphs.
 
-        Accepts ``KkniStore.query``'s dataset options: ``use_default_graph_as_union`` (default
-        true), ``default_graph`` and ``named_graphs`` (``NamedNode``s); they become the
-        protocol's ``default-graph-uri`` and ``named-graph-uri``. Without ``named_graphs``, the
-        named graphs are ours (``graphs()``) wherever the store holds others.
-        """
-        shape = analyse(self._prologue + text)  # the one guard (store.guard): never SERVICE, never an update
-        if shape.has_dataset:
+        ``dataset`` (``store.protocol.Dataset``) replaces the query's FROM and FROM NAMED: it
+        becomes the protocol's ``default-graph-uri`` and ``named-graph-uri``. Without it the named
+        graphs are ours (``graphs()``) wherever the store holds others. Relative IRIs resolve
+        against ``base_iri`` (a ``BASE`` in front of the query), not the store's own URL.
+
+        The guard runs here, before anything is sent: the store may follow SERVICE itself, so
+        the text is refused whenever any reading of it could hold SERVICE (``store.guard``), and
+        it must be a query as Oxigraph's parser reads it (an update is refused, 403)."""
+        prefixes = default_prefixes(self.base)
+        shape = analyse(text, prefixes, base_iri)
+        check_is_query(text, prefixes, base_iri)
+        if dataset is not None:
+            check_graphs(dataset.graphs, self.graphs())
+        elif shape.has_dataset:
             check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
-        union = bool(kwargs.get("use_default_graph_as_union", True))
-        default = _iris(kwargs.get("default_graph"))
-        named = _iris(kwargs.get("named_graphs"))
         virtuoso = self.is_virtuoso()
         sent = rewrite(text) if virtuoso else text
-        prologue = (pragmas(query_form(text)) if virtuoso else "") + self._prologue
+        base = f"BASE <{base_iri}> " if base_iri else ""  # on the first line: the store's line numbers stay right
+        prologue = (pragmas(query_form(text)) if virtuoso else "") + base + self._prologue
         form: dict[str, str | list[str]] = {"query": prologue + sent}
-        if default is not None:
-            form["default-graph-uri"] = default
-            form["named-graph-uri"] = named if named is not None else self.graphs()
-        elif union and self.union_default_graph and (dataset := self.union_dataset()) is not None:
-            form["default-graph-uri"] = dataset[0]
-            form["named-graph-uri"] = named if named is not None else dataset[1]
-        elif named is not None:
-            form["named-graph-uri"] = named
+        if dataset is not None:
+            form["default-graph-uri"] = list(dataset.default) or [NO_GRAPH]  # NO_GRAPH: an empty default graph
+            form["named-graph-uri"] = list(dataset.named) or [NO_GRAPH]  # no named graphs
+        elif self.union_default_graph and (union := self.union_dataset()) is not None:
+            form["default-graph-uri"] = union[0]
+            form["named-graph-uri"] = union[1]
         try:
             return self._run(form, accept_for(text))
         except QueryError:
@@ -484,13 +505,6 @@ def check_complete(response: httpx.Response) -> None:
     if state is not None:
         said = response.headers.get("x-sql-message", "")
         raise RemoteError(f"the store gave a partial answer ({state}: {said}); raise its time limit (Virtuoso: MaxQueryExecutionTime)")
-
-
-def _iris(value: object) -> list[str] | None:
-    if value is None:
-        return None
-    items: Iterable[object] = value if isinstance(value, list | tuple) else [value]
-    return [i.value if isinstance(i, ox.NamedNode) else str(i) for i in items]
 
 
 def parse_response(content_type: str, body: bytes) -> Result:

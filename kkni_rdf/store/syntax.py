@@ -24,6 +24,8 @@ _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _TOKEN = re.compile(
     r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[?$]\w+|[A-Za-z_][\w.-]*(?::[\w.:%-]*)?|:[\w.:%-]*|\d+(?:\.\d+)?|\S"""
 )
+#: The prefixed name a text ends with (its prefix in group 1, possibly empty).
+_PNAME_BEFORE = re.compile(r"(?<![\w.:-])([A-Za-z][\w.-]*|):[\w.%:\\-]*\Z")
 _PROLOGUE = re.compile(r"""\A(?:\s|#[^\n]*\n|(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*""", re.IGNORECASE)
 
 
@@ -75,8 +77,13 @@ def _hint(token: str, at_start: bool, from_rdflib: bool, detail: str) -> str:
 def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, int]:
     """A syntax error in words, at the first wrong token: (message, line, column). ``line``, ``column``
     and ``detail`` are Oxigraph's."""
-    if "Prefix not found" in detail:
-        return "undeclared prefix (add a PREFIX line for it)", line, column
+    if "Prefix not found" in detail:  # Oxigraph points just past the prefixed name: name its prefix, where it starts
+        before = text[: min(_offset(text, line, column), len(text))]
+        m = _PNAME_BEFORE.search(before)
+        if m is None:
+            return "undeclared prefix (add a PREFIX line for it)", line, column
+        at_line, at_column = _line_column(text, m.start(1))
+        return f"undeclared prefix {m[1]!r} (add a PREFIX line for it, e.g. PREFIX {m[1]}: <…>)", at_line, at_column
     offset = min(_offset(text, line, column), len(text))
     other = _rdflib_offset(text)
     from_rdflib = other is not None and other[0] < offset

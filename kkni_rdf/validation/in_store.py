@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI
-from kkni_rdf.store.protocol import QueryableStore
+from kkni_rdf.store.protocol import Dataset, QueryableStore
 from kkni_rdf.validation.findings import Finding, Report
 from kkni_rdf.validation.shapes import SparqlCheck, check_rows, sparql_checks
 
@@ -91,16 +91,16 @@ def validate_in_store(
     ``across_decrees`` also runs ``CROSS_DECREE_RULES`` over the union, for findings that
     compare decrees with each other (slow at national scale).
     """
-    graphs = [ox.NamedNode(g) for g in store.graphs()]
+    graphs = store.graphs()
     findings: list[Finding] = []
     for check in checks if checks is not None else sparql_checks():
         t = time.perf_counter()
         got: list[Finding] = []
-        datasets: list[dict[str, object]] = [{"use_default_graph_as_union": False, "default_graph": [g]} for g in graphs]
+        datasets: list[Dataset | None] = [Dataset(default=(g,)) for g in graphs]
         if across_decrees and check.rule in CROSS_DECREE_RULES:
-            datasets.append({})
+            datasets.append(None)  # the store's own dataset: the union
         for dataset in datasets:
-            solutions = store.query(check.select, **dataset)
+            solutions = store.query(check.select, dataset)
             assert isinstance(solutions, ox.QuerySolutions), check.rule
             got += findings_of(check, solutions, store.base)
         findings += got

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kkni_rdf.checks.catalogue import catalogue_from_store, default_catalogue
+from kkni_rdf.checks.catalogue import catalogue_from_store
 from kkni_rdf.store.embedded import GraphFile, KkniStore
 
 
-def test_the_default_catalogue_is_what_the_store_serves(store: KkniStore) -> None:
-    catalogue = default_catalogue()
+def test_the_catalogue_of_the_embedded_store(store: KkniStore) -> None:
+    catalogue = catalogue_from_store(store)
     assert len(catalogue.qualifications) == 14
-    assert catalogue == catalogue_from_store(store)
+    assert catalogue == catalogue_from_store(KkniStore.load_default())  # read again, the same
     asesor = catalogue.find("N78SPS01-4-asesor")
     assert asesor.core == ("M.74SPS03.088.2", "M.74SPS03.090.1") and asesor.required_elective == 1
 

@@ -125,9 +125,11 @@ def test_service_to_a_local_listener_makes_no_request(server: tuple[str, subproc
 
 
 def children(pid: int) -> set[int]:
+    """The processes ``pid``'s threads started (a thread may end while they are read: it has none then)."""
     out: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        out |= {int(c) for c in (task / "children").read_text().split()}
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            out |= {int(c) for c in (task / "children").read_text().split()}
     return out
 
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyoxigraph as ox
 import pytest
 
-from kkni_rdf.endpoint import describe
 from kkni_rdf.endpoint.cache import AnswerCache
-from kkni_rdf.endpoint.execute import Job, Limits, serialise
-from kkni_rdf.endpoint.findings import load_findings
-from kkni_rdf.endpoint.guard import Refused, check_query
+from kkni_rdf.endpoint.execute import Job, serialise
 from kkni_rdf.endpoint.named import parse_named_query
 from kkni_rdf.endpoint.protocol import accepts_html, negotiate
-from kkni_rdf.endpoint.served import ServedStore, StoreSource
+from kkni_rdf.endpoint.service import EndpointConfig
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, format_key, results_format
-from kkni_rdf.namespaces import DEFAULT_BASE
-from kkni_rdf.store.embedded import KkniStore, default_prefixes
+from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.guard import Refused
+
+DEFAULTS = EndpointConfig()  # the endpoint's defaults, stated once there
 
 GRAPHS = ["https://w3id.org/kkni/graph/ontology", "https://w3id.org/kkni/graph/kepmenaker-3-2021"]
 
@@ -72,9 +73,9 @@ def test_accepts_html_only_when_the_browser_prefers_it() -> None:
         "SELECT * WHERE { ?s ?p <<( ?a ?b ?c )>> SERVICE <http://a/> { ?s ?p ?o } }",
     ],
 )
-def test_service_is_refused(query: str) -> None:
+def test_service_is_refused(store: KkniStore, query: str) -> None:
     with pytest.raises(Refused) as info:
-        check_query(query, GRAPHS)
+        store.query(query)
     assert info.value.status == 400
     assert info.value.error == "service refused"
 
@@ -89,31 +90,17 @@ def test_service_is_refused(query: str) -> None:
         "DROP GRAPH <http://a/>",
     ],
 )
-def test_updates_are_refused_403(update: str) -> None:
+def test_updates_are_refused_403(store: KkniStore, update: str) -> None:
     with pytest.raises(Refused) as info:
-        check_query(update, GRAPHS)
+        store.query(update)
     assert info.value.status == 403
 
 
-def test_dataset_clauses_may_only_name_graphs_the_store_holds() -> None:
-    shape = check_query(
-        "PREFIX g: <https://w3id.org/kkni/graph/> SELECT * FROM g:ontology FROM NAMED g:kepmenaker-3-2021 WHERE { ?s ?p ?o }", GRAPHS
-    )
-    assert shape.default_graphs == (GRAPHS[0],)
-    assert shape.named_graphs == (GRAPHS[1],)
+def test_dataset_clauses_may_only_name_graphs_the_store_holds(store: KkniStore) -> None:
+    store.query("PREFIX g: <https://w3id.org/kkni/graph/> SELECT * FROM g:ontology FROM NAMED g:kepmenaker-3-2021 WHERE { ?s ?p ?o }")
     with pytest.raises(Refused) as info:
-        check_query("SELECT * FROM <http://127.0.0.1:9/remote.ttl> WHERE { ?s ?p ?o }", GRAPHS)
+        store.query("SELECT * FROM <http://127.0.0.1:9/remote.ttl> WHERE { ?s ?p ?o }")
     assert info.value.as_dict()["unknown"] == ["http://127.0.0.1:9/remote.ttl"]
-
-
-def test_plain_queries_pass_with_their_form() -> None:
-    prefixes = default_prefixes()
-    assert check_query("SELECT ?q WHERE { ?q a kkni:Qualification }", GRAPHS, prefixes).form == "select"
-    assert check_query("ASK { ?s ?p ?o }", GRAPHS).form == "ask"
-    assert check_query("DESCRIBE <https://w3id.org/kkni/level/5>", GRAPHS).form == "describe"
-    # SPARQL 1.2 that rdflib cannot read goes on to Oxigraph; a word "service" in a string does not matter to rdflib
-    assert check_query("SELECT * WHERE { ?s ?p <<( ?a ?b ?c )>> }", GRAPHS).form is None
-    assert check_query('SELECT * WHERE { ?s ?p "SERVICE" }', GRAPHS).form == "select"
 
 
 def test_named_query_header() -> None:
@@ -151,9 +138,9 @@ def test_solution_cap_is_exact_in_every_format(key: str) -> None:
         store.add(ox.Quad(ox.NamedNode(f"http://example.org/{i}"), ox.NamedNode("http://example.org/p"), ox.Literal(text)))
     query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
     for cap, status in ((len(TRICKY), 200), (len(TRICKY) - 1, 422)):
-        outcome = serialise(store.query(query), Job(query, key, None), Limits(max_results=cap), {})
+        outcome = serialise(store.query(query), Job(query, key, None), replace(DEFAULTS.limits, max_results=cap), {})
         assert outcome.status == status, (cap, outcome.body)
-    answered = serialise(store.query(query), Job(query, key, None), Limits(max_results=len(TRICKY)), {})
+    answered = serialise(store.query(query), Job(query, key, None), replace(DEFAULTS.limits, max_results=len(TRICKY)), {})
     if key != "csv":  # CSV is lossy: Oxigraph cannot read it back
         solutions = ox.parse_query_results(answered.body, format=results_format(key))
         assert isinstance(solutions, ox.QuerySolutions)
@@ -167,36 +154,5 @@ def test_solution_cap_holds_for_the_smallest_solutions(key: str) -> None:
     store = ox.Store()
     query = "SELECT * WHERE { VALUES ?x { UNDEF UNDEF UNDEF UNDEF } }"
     for cap, status in ((4, 200), (3, 422), (1, 422)):
-        outcome = serialise(store.query(query), Job(query, key, None), Limits(max_results=cap), {})
+        outcome = serialise(store.query(query), Job(query, key, None), replace(DEFAULTS.limits, max_results=cap), {})
         assert outcome.status == status, (cap, outcome.body)
-
-
-# ----------------------------------------------------------------------------- the default graph on its own
-
-
-@pytest.mark.parametrize(
-    ("query", "default_only"),
-    [
-        ("SELECT * WHERE { ?s ?p ?o }", True),
-        ("ASK { ?s a kkni:Level }", True),
-        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", False),
-        ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { graph ?g { ?s ?p ?o } } }", False),
-        ("SELECT * WHERE { \\u0047RAPH ?g { ?s ?p ?o } }", False),  # an escape may spell the keyword
-        ("SELECT * FROM <https://w3id.org/kkni/graph/ontology> WHERE { ?s ?p ?o }", False),
-        ('SELECT * WHERE { ?s ?p "GRAPH" }', True),  # a string is not the keyword
-    ],
-)
-def test_the_guard_tells_which_queries_read_only_the_default_graph(query: str, default_only: bool) -> None:
-    assert check_query(query, ["https://w3id.org/kkni/graph/ontology"], default_prefixes()).default_graph_only is default_only
-
-
-def test_the_workers_store_is_made_whole_when_opened() -> None:
-    """A query worker's store answers GRAPH beside the default graph without first copying the default graph into the named graphs' store."""
-    lazy, ready = ServedStore.open(StoreSource(DEFAULT_BASE)), ServedStore.open(StoreSource(DEFAULT_BASE), whole=True)
-    assert isinstance(lazy.store, KkniStore) and isinstance(ready.store, KkniStore)
-    assert len(ready.store.named) == len(lazy.store.named) + len(lazy.store.union) > 20_000
-    assert len(ready.store) == len(lazy.store)
-    # the HTTP process's own queries read named graphs alone: its store is never made whole
-    named_only = len(lazy.store.named)
-    assert describe.graph_infos(lazy.store) and describe.build_downloads(lazy.store) and load_findings(lazy.store)
-    assert len(lazy.store.named) == named_only

@@ -17,6 +17,7 @@ from kkni_rdf.iris import Iris
 from kkni_rdf.resources import ontology_files
 from kkni_rdf.store.derived import derived_triples, refresh_derived, transitive_closure
 from kkni_rdf.store.embedded import GraphFile, KkniStore
+from kkni_rdf.store.protocol import Dataset
 
 STEP = "^kkni:unit/kkni:hasPrerequisite/kkni:requiredUnit"
 
@@ -61,7 +62,7 @@ def test_closure_follows_prerequisites_across_decrees(tmp_path: Path) -> None:
     assert pairs(store, "?u kkni:requires ?r") == {(x, y), (y, z)}
     # per named graph, neither decree alone has the chain
     for g in store.graphs():
-        only = store.query(f"SELECT ?u ?r WHERE {{ ?u ({STEP})+ ?r }}", use_default_graph_as_union=False, default_graph=[ox.NamedNode(g)])
+        only = store.query(f"SELECT ?u ?r WHERE {{ ?u ({STEP})+ ?r }}", Dataset(default=(g,)))
         assert isinstance(only, ox.QuerySolutions)
         assert len(list(only)) == 1
 
@@ -73,16 +74,16 @@ def test_a_cycle_makes_a_unit_require_itself() -> None:
 
 def test_refresh_is_idempotent_and_keeps_stated_triples(store: KkniStore) -> None:
     copy = KkniStore()
-    copy.named.extend(store.named.quads_for_pattern(None, None, None, None))
-    copy.union.extend(store.union.quads_for_pattern(None, None, None, None))
-    before = sorted(map(str, derived_triples(copy.union)))
-    assert refresh_derived(copy.union, copy.named) == refresh_derived(copy.union, copy.named) == len(before)
+    copy.whole.extend(store.whole.quads_for_pattern(None, None, None, None))
+    before = sorted(map(str, derived_triples(copy.whole)))
+    assert refresh_derived(copy.whole) == refresh_derived(copy.whole) == len(before)
     # a named graph that states a derived property keeps its triple in the default graph
     stated = ox.Quad(ox.NamedNode("https://example.org/u"), ox.NamedNode("https://w3id.org/kkni/ontology#requires"),
                      ox.NamedNode("https://example.org/v"), ox.NamedNode("https://example.org/graph/stated"))  # fmt: skip
-    copy.named.add(stated)
-    copy.union.add(ox.Quad(stated.subject, stated.predicate, stated.object, ox.DefaultGraph()))
-    refresh_derived(copy.union, copy.named)
+    copy.whole.add(stated)
+    copy.whole.add(ox.Quad(stated.subject, stated.predicate, stated.object, ox.DefaultGraph()))
+    refresh_derived(copy.whole)
+    copy.union = copy.whole  # (the store for default-graph queries: here, the one that was refreshed)
     assert ("<https://example.org/u>", "<https://example.org/v>") in pairs(copy, "?u kkni:requires ?r")
 
 

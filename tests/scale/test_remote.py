@@ -13,7 +13,7 @@ import pytest
 from kkni_rdf.cli import main
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
-from kkni_rdf.store.protocol import QueryError
+from kkni_rdf.store.protocol import Dataset, QueryError
 from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url, load_into
 from kkni_rdf.validation.in_store import validate_in_store
 from tests.helpers import free_port
@@ -68,11 +68,11 @@ def test_ask_construct_and_dataset_options(remote: RemoteStore, store: KkniStore
     there, here = {str(t) for t in got}, {str(t) for t in want}  # type: ignore[union-attr]
     assert there == here and len(here) == 14
     # the protocol's dataset: the ontology graph alone holds no qualification
-    only_ontology = {"use_default_graph_as_union": False, "default_graph": [ox.NamedNode("https://w3id.org/kkni/graph/ontology")]}
+    only_ontology = Dataset(default=("https://w3id.org/kkni/graph/ontology",))
     count = "SELECT (COUNT(?q) AS ?n) WHERE { ?q a kkni:Qualification }"
     assert (
-        rows(remote.query(count, **only_ontology))
-        == rows(store.query(count, **only_ontology))
+        rows(remote.query(count, only_ontology))
+        == rows(store.query(count, only_ontology))
         == [('"0"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
     )
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a kkni:Qualification } }"

@@ -18,7 +18,7 @@ from kkni_rdf.cli import main
 from kkni_rdf.endpoint.app import EndpointConfig, create_app
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
-from kkni_rdf.store.protocol import QueryError
+from kkni_rdf.store.protocol import Dataset, QueryError
 from kkni_rdf.store.remote import PASSWORD_VARIABLE, USER_VARIABLE, RemoteError, RemoteStore, StoreAuth
 from kkni_rdf.store.virtuoso import SYSTEM_GRAPH
 from kkni_rdf.validation.engine import validate_decree
@@ -132,8 +132,8 @@ def test_ask_construct_and_dataset_options(remote: RemoteStore, store: KkniStore
     assert bool(remote.query("ASK { ?q a kkni:Qualification }")) is True
     construct = "CONSTRUCT { ?q a kkni:Qualification } WHERE { ?q a kkni:Qualification }"
     assert {str(t) for t in remote.query(construct)} == {str(t) for t in store.query(construct)}  # type: ignore[union-attr]
-    only_ontology = {"use_default_graph_as_union": False, "default_graph": [ox.NamedNode("https://w3id.org/kkni/graph/ontology")]}
-    assert rows(remote.query(QUALIFICATIONS, **only_ontology)) == [('"0"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
+    only_ontology = Dataset(default=("https://w3id.org/kkni/graph/ontology",))
+    assert rows(remote.query(QUALIFICATIONS, only_ontology)) == [('"0"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
 
 
 def test_a_malformed_query_is_a_query_error_at_the_users_line(remote: RemoteStore) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
+from kkni_rdf.store.protocol import Dataset
 from kkni_rdf.store.remote import query_form
 from kkni_rdf.store.virtuoso import decimal_division, explicit_separator, fix_results, lift_aggregates, rewrite, typed_booleans
 from kkni_rdf.validation.in_store import validate_in_store
@@ -120,8 +121,10 @@ class Rewriting:
     def graphs(self) -> list[str]:
         return self.store.graphs()
 
-    def query(self, text: str, **kwargs: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        return self.store.query(rewrite(text), **kwargs)
+    def query(
+        self, text: str, dataset: Dataset | None = None, base_iri: str | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return self.store.query(rewrite(text), dataset, base_iri)
 
 
 def test_rewritten_packaging_checks_find_the_same_on_a_standard_engine(store: KkniStore) -> None:
