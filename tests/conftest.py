@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.decree.parser import parse_decree_file
+from kkni_rdf.endpoint.app import EndpointConfig, create_app
 from kkni_rdf.store.embedded import KkniStore
 from tests.helpers import ROOT, free_port, serving
 
@@ -36,6 +38,13 @@ def decree() -> Decree:
 def store() -> KkniStore:
     """The embedded store as `kkni serve` and `kkni query` load it (read it, never change it)."""
     return KkniStore.load_default()
+
+
+@pytest.fixture(scope="session")
+def web() -> Iterator[TestClient]:
+    """The app as `kkni serve` runs it, in process (the pages' tests, and the command line's beside it)."""
+    with TestClient(create_app(EndpointConfig(timeout=10.0, workers=1))) as c:
+        yield c
 
 
 def oxigraph_binary() -> str:

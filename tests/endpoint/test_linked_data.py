@@ -143,7 +143,7 @@ def test_named_query_negotiation_and_404(client: TestClient) -> None:
 
 
 def test_editor_is_self_contained(client: TestClient, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KKNI_VENDOR_DIR", str(tmp_path))  # YASGUI not fetched: the project's own editor (tests/web for YASGUI)
+    monkeypatch.setenv("KKNI_VENDOR_DIR", str(tmp_path))  # YASGUI not fetched: the project's own editor (test_workbench.py for YASGUI)
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "<textarea" in r.text and 'data-base="https://w3id.org/kkni/"' in r.text

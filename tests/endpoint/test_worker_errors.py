@@ -32,7 +32,7 @@ UNKNOWN_FUNCTION = "SELECT (<http://example.org/f>(1) AS ?x) {}"
 UNKNOWN_FUNCTION_SAYS = "The custom function <http://example.org/f> is not supported"
 #: a query that runs until it is stopped, in little memory (a five-way cross product, counted)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?x ?y }"
-#: a query whose sort needs far more than 200 MiB (tests/hostile/test_availability.py)
+#: a query whose sort needs far more than 200 MiB (test_availability.py)
 HUNGRY = "SELECT ?a ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 TRIVIAL = "SELECT ?l WHERE { ?l a kkni:Level }"
 #: a query that takes a second or so, and ends (every triple × every unit × the nine levels, counted)

@@ -2,7 +2,7 @@
 
 pySHACL alone takes seconds per fixture and minutes on the decree, so its results are committed
 (``pyshacl_reference``): every fixture is compared with them here, the decree in
-tests/scale/test_remote.py; one test checks that they are still current, and one runs pySHACL
+tests/store/test_remote.py; one test checks that they are still current, and one runs pySHACL
 again on a fixture.
 """
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from kkni_rdf.endpoint import assets
 from kkni_rdf.resources import query_files
-from tests.web.conftest import HTML
+from tests.endpoint.conftest import HTML
 
 NOT_FETCHED = "the front-end assets were not fetched: run `make setup` (it runs `python -m kkni_rdf.endpoint.assets`)"
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.pages import natural_key
-from tests.web.conftest import ASESOR_5, HTML
+from tests.endpoint.conftest import ASESOR_5, HTML
 
 
 def test_a_qualification_page_shows_its_attitudes_and_job_titles_with_their_text(web: TestClient, decree: Decree) -> None:

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 from fastapi.testclient import TestClient
 
 from kkni_rdf.resources import query_files
-from tests.web.conftest import HTML
+from tests.endpoint.conftest import HTML
 
 
 def test_service_description_is_a_page_for_browsers_and_rdf_for_machines(web: TestClient) -> None:

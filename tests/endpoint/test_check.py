@@ -25,8 +25,8 @@ from kkni_rdf.endpoint.app import EndpointConfig, create_app
 from kkni_rdf.namespaces import DEFAULT_BASE
 from kkni_rdf.resources import resource
 from kkni_rdf.store.embedded import KkniStore
+from tests.endpoint.conftest import HTML
 from tests.helpers import free_port, serving
-from tests.web.conftest import HTML
 
 EXAMPLES = resource("data") / "examples"
 TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".csv": "text/csv", ".json": "application/json"}

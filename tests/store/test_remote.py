@@ -23,7 +23,7 @@ DECREE_GRAPH = "https://w3id.org/kkni/graph/kepmenaker-3-2021"
 
 
 @pytest.fixture(scope="module")
-def remote(oxigraph_url: str) -> Iterator[RemoteStore]:
+def oxigraph_store(oxigraph_url: str) -> Iterator[RemoteStore]:
     """The server, loaded with what the embedded store serves (the ontology and data/)."""
     load_into(oxigraph_url)
     with RemoteStore(oxigraph_url) as store:
@@ -49,9 +49,9 @@ def test_kkni_load_into_fills_every_named_graph(oxigraph_url: str, store: KkniSt
 
 
 @pytest.mark.parametrize("path", query_files(), ids=lambda p: p.stem)
-def test_named_queries_answer_as_the_embedded_store_does(remote: RemoteStore, store: KkniStore, path: Path) -> None:
+def test_named_queries_answer_as_the_embedded_store_does(oxigraph_store: RemoteStore, store: KkniStore, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    here, there = rows(store.query(text)), rows(remote.query(text))
+    here, there = rows(store.query(text)), rows(oxigraph_store.query(text))
     assert there, f"{path.name} returned no rows"
     assert sorted(there) == sorted(here)
     if "ORDER BY" in text:
@@ -59,11 +59,11 @@ def test_named_queries_answer_as_the_embedded_store_does(remote: RemoteStore, st
         assert len(there) == len(here)
 
 
-def test_ask_construct_and_dataset_options(remote: RemoteStore, store: KkniStore) -> None:
+def test_ask_construct_and_dataset_options(oxigraph_store: RemoteStore, store: KkniStore) -> None:
     ask = "ASK { ?q a kkni:Qualification }"
-    assert isinstance(remote.query(ask), ox.QueryBoolean) and bool(remote.query(ask)) is True
+    assert isinstance(oxigraph_store.query(ask), ox.QueryBoolean) and bool(oxigraph_store.query(ask)) is True
     construct = "CONSTRUCT { ?q a kkni:Qualification } WHERE { ?q a kkni:Qualification }"
-    got, want = remote.query(construct), store.query(construct)
+    got, want = oxigraph_store.query(construct), store.query(construct)
     assert isinstance(got, ox.QueryTriples)
     there, here = {str(t) for t in got}, {str(t) for t in want}  # type: ignore[union-attr]
     assert there == here and len(here) == 14
@@ -71,23 +71,23 @@ def test_ask_construct_and_dataset_options(remote: RemoteStore, store: KkniStore
     only_ontology = Dataset(default=("https://w3id.org/kkni/graph/ontology",))
     count = "SELECT (COUNT(?q) AS ?n) WHERE { ?q a kkni:Qualification }"
     assert (
-        rows(remote.query(count, only_ontology))
+        rows(oxigraph_store.query(count, only_ontology))
         == rows(store.query(count, only_ontology))
         == [('"0"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
     )
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a kkni:Qualification } }"
-    assert rows(remote.query(graphs)) == [(f"<{DECREE_GRAPH}>",)]
+    assert rows(oxigraph_store.query(graphs)) == [(f"<{DECREE_GRAPH}>",)]
 
 
-def test_a_malformed_query_is_a_query_error_at_the_users_line(remote: RemoteStore, store: KkniStore) -> None:
+def test_a_malformed_query_is_a_query_error_at_the_users_line(oxigraph_store: RemoteStore, store: KkniStore) -> None:
     text = "SELECT ?x WHERE {\n  ?x ?y }"
     with pytest.raises(QueryError) as there:
-        remote.query(text)
+        oxigraph_store.query(text)
     with pytest.raises(QueryError) as here:
         store.query(text)
     assert (there.value.line, there.value.column) == (here.value.line, here.value.column) == (2, 3)  # at the incomplete triple
     with pytest.raises(QueryError, match="undeclared prefix"):
-        remote.query("SELECT * WHERE { ?s nope:p ?o }")
+        oxigraph_store.query("SELECT * WHERE { ?s nope:p ?o }")
 
 
 def closed_port_url() -> str:
@@ -133,42 +133,42 @@ def test_graph_store_address_that_cannot_be_derived() -> None:
         graph_store_url("http://localhost:7019/api/")
 
 
-def test_in_store_checks_find_exactly_what_pyshacl_finds(remote: RemoteStore, store: KkniStore) -> None:
+def test_in_store_checks_find_exactly_what_pyshacl_finds(oxigraph_store: RemoteStore, store: KkniStore) -> None:
     """The SHACL-SPARQL constraints, sent as queries to the server and to the embedded store,
     give the same (rule id, focus node, value node) as pySHACL running the shapes on the decree
     (its results committed in tests/validation/pyshacl-decree.tsv, checked current there)."""
     expected = decree_reference()
     assert len(expected) > 50  # the decree's real inconsistencies (docs/findings.md)
-    for where in (remote, store):
+    for where in (oxigraph_store, store):
         report = validate_in_store(where)
         got = {(f.rule, str(f.focus), str(f.value)) for f in report.findings}
         assert got == expected, where
 
 
-def test_kkni_validate_store_reports_the_stores_findings(remote: RemoteStore, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kkni_validate_store_reports_the_stores_findings(oxigraph_store: RemoteStore, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    code = main(["validate", "--store", remote.url, "--format", "json", "--fail-on", "warning"])
+    code = main(["validate", "--store", oxigraph_store.url, "--format", "json", "--fail-on", "warning"])
     out, err = capsys.readouterr()
     assert code == 1, err  # the decree's packaging inconsistencies are warnings
     got = {(f["rule"], f["focus"]) for f in json.loads(out)["findings"]}
-    want = {(f.rule, str(f.focus)) for f in validate_in_store(remote).findings}
+    want = {(f.rule, str(f.focus)) for f in validate_in_store(oxigraph_store).findings}
     assert len(got) == len({(r, f) for r, f in want}) and {r for r, _ in got} == {r for r, _ in want}
     code = main(["validate", "--store", closed_port_url()])
     _, err = capsys.readouterr()
     assert code == 2 and "cannot connect" in err and "Traceback" not in err
 
 
-def test_load_into_writes_the_union_into_the_default_graph(remote: RemoteStore, oxigraph_url: str) -> None:
+def test_load_into_writes_the_union_into_the_default_graph(oxigraph_store: RemoteStore, oxigraph_url: str) -> None:
     """The server's own default graph holds the union, each triple once (as the embedded store's)."""
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?q a <https://w3id.org/kkni/ontology#Qualification> }"
     r = httpx.get(oxigraph_url, params={"query": query}, headers={"Accept": "text/csv"})
     assert r.status_code == 200 and r.text.split() == ["n", "14"]
-    assert rows(remote.query(query)) == [('"14"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
+    assert rows(oxigraph_store.query(query)) == [('"14"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
 
 
-def test_load_into_sends_the_derived_triples_with_the_union(remote: RemoteStore, store: KkniStore) -> None:
+def test_load_into_sends_the_derived_triples_with_the_union(oxigraph_store: RemoteStore, store: KkniStore) -> None:
     """The prerequisite closure (store/derived.py) answers on the server as in the embedded store."""
     for query in ("SELECT ?u ?r WHERE { ?u kkni:requiresTransitively ?r }", "SELECT ?u ?r WHERE { ?u kkni:requires ?r }"):
-        there = rows(remote.query(query))
+        there = rows(oxigraph_store.query(query))
         assert there and sorted(there) == sorted(rows(store.query(query)))

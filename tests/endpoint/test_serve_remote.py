@@ -17,33 +17,35 @@ from kkni_rdf.store.remote import load_into
 
 
 @pytest.fixture(scope="module")
-def client(oxigraph_url: str) -> Iterator[TestClient]:
+def remote_client(oxigraph_url: str) -> Iterator[TestClient]:
     load_into(oxigraph_url)
     app = create_app(EndpointConfig(store_url=oxigraph_url, workers=1, timeout=20))
     with TestClient(app) as c:
         yield c
 
 
-def test_contract_query_over_the_remote_store(client: TestClient) -> None:
+def test_contract_query_over_the_remote_store(remote_client: TestClient) -> None:
     text = (resource("queries") / "qualifications.rq").read_text(encoding="utf-8")
-    r = client.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    r = remote_client.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
     assert r.status_code == 200, r.text
     table = list(csv.reader(io.StringIO(r.text)))
     assert len(table) == 15 and table[1][1:4] == ["N78SPS02", "3", "Instruktur"]
 
 
-def test_pages_and_downloads_come_from_the_remote_store(client: TestClient, store: KkniStore) -> None:
-    r = client.get("/qualification/kepmenaker-3-2021/N78SPS01-5-asesor", headers={"Accept": "text/html"})
+def test_pages_and_downloads_come_from_the_remote_store(remote_client: TestClient, store: KkniStore) -> None:
+    r = remote_client.get("/qualification/kepmenaker-3-2021/N78SPS01-5-asesor", headers={"Accept": "text/html"})
     assert r.status_code == 200 and "M.74SPS03.088.2" in r.text
-    r = client.get("/download/kkni.nq")
+    r = remote_client.get("/download/kkni.nq")
     assert r.status_code == 200
     assert len(list(ox.parse(r.content, format=ox.RdfFormat.N_QUADS))) == len(store)
 
 
-def test_safety_holds_over_the_remote_store(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+def test_safety_holds_over_the_remote_store(remote_client: TestClient) -> None:
+    r = remote_client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
     assert r.status_code == 400 and "SERVICE" in r.json()["message"]
-    r = client.post("/sparql", content="INSERT DATA { <urn:a> <urn:b> <urn:c> }", headers={"Content-Type": "application/sparql-query"})
+    r = remote_client.post(
+        "/sparql", content="INSERT DATA { <urn:a> <urn:b> <urn:c> }", headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 403
-    r = client.get("/sparql", params={"query": "SELECT ?x WHERE {\n ?x ?y }"})
+    r = remote_client.get("/sparql", params={"query": "SELECT ?x WHERE {\n ?x ?y }"})
     assert r.status_code == 400 and r.json()["line"] == 2

@@ -1,4 +1,4 @@
-"""store.protocol's typed helpers, on the embedded store (the remote one is tested in tests/scale)."""
+"""store.protocol's typed helpers, on the embedded store (the remote one is tested in test_remote.py)."""
 
 from __future__ import annotations
 

@@ -12,20 +12,20 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import CHECKS as REGISTRY
 
-from tests.hostile.conftest import Server
+from tests.endpoint.conftest import Server
 
 pytestmark = pytest.mark.e2e
 
 
-def openapi(server: Server) -> dict[str, object]:
-    status, _, body = server.request("GET", "/openapi.json")
+def openapi(limited_server: Server) -> dict[str, object]:
+    status, _, body = limited_server.request("GET", "/openapi.json")
     assert status == 200
     found: dict[str, object] = json.loads(body)
     return found
 
 
-def test_documented_statuses_and_parameters(server: Server) -> None:
-    paths = openapi(server)["paths"]
+def test_documented_statuses_and_parameters(limited_server: Server) -> None:
+    paths = openapi(limited_server)["paths"]
     assert isinstance(paths, dict)
     assert "406" in paths["/.well-known/void"]["get"]["responses"]
     assert "406" in paths["/ontology"]["get"]["responses"]
@@ -35,11 +35,11 @@ def test_documented_statuses_and_parameters(server: Server) -> None:
     assert params["accept"]["schema"]["type"] == "string" and "anyOf" not in params["accept"]["schema"]  # never null
 
 
-def test_options_lists_every_method(server: Server) -> None:
-    status, headers, _ = server.request("OPTIONS", "/sparql")
+def test_options_lists_every_method(limited_server: Server) -> None:
+    status, headers, _ = limited_server.request("OPTIONS", "/sparql")
     assert status == 204
     assert {m.strip() for m in headers["allow"].split(",")} - {"HEAD"} == {"GET", "POST", "OPTIONS"}
-    status, headers, body = server.request("PUT", "/sparql", b"x")
+    status, headers, body = limited_server.request("PUT", "/sparql", b"x")
     assert status == 405 and {m.strip() for m in headers["allow"].split(",")} - {"HEAD"} == {"GET", "POST", "OPTIONS"}
     assert json.loads(body)["error"] == "method not allowed"
 
@@ -47,9 +47,9 @@ def test_options_lists_every_method(server: Server) -> None:
 CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"]
 
 
-def test_schemathesis(server: Server) -> None:
+def test_schemathesis(limited_server: Server) -> None:
     """Every operation, 20 generated cases each (bounded: well under a minute): no 5xx, nothing undocumented."""
-    schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
+    schema = schemathesis.openapi.from_url(limited_server.url + "/openapi.json")
     checks: list[Any] = list(REGISTRY.get_by_names(CHECKS))
     failures: list[str] = []
     operations = 0

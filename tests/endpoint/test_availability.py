@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.hostile.conftest import RUNAWAY, TRIVIAL, Server, json_status, kkni_serve, read_all
+from tests.endpoint.conftest import RUNAWAY, TRIVIAL, Server, json_status, kkni_serve, read_all
 
 pytestmark = pytest.mark.e2e
 
@@ -114,11 +114,11 @@ def test_a_query_that_needs_too_much_memory_is_stopped(small_memory: Server) -> 
     assert after["alive"] == before["alive"] == 1
 
 
-def test_half_open_connections_are_closed(server: Server) -> None:
+def test_half_open_connections_are_closed(limited_server: Server) -> None:
     """Connections that never finish their request head get 408 after the read timeout."""
     sockets = []
     for _ in range(20):
-        s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        s = socket.create_connection(("127.0.0.1", limited_server.port), timeout=30)
         s.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")  # never the blank line
         sockets.append(s)
     try:
@@ -128,11 +128,11 @@ def test_half_open_connections_are_closed(server: Server) -> None:
     finally:
         for s in sockets:
             s.close()
-    assert server.health()["status"] == "ok"
+    assert limited_server.health()["status"] == "ok"
 
 
-def test_a_body_shorter_than_its_content_length_does_not_hang(server: Server) -> None:
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+def test_a_body_shorter_than_its_content_length_does_not_hang(limited_server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", limited_server.port), timeout=30) as s:
         s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK {}")
         status, body = json_status(read_all(s))
     assert status == 408 and body["error"] == "request timeout"

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import ASESOR_5, BASE, HTML
+from tests.endpoint.conftest import ASESOR_5, BASE, HTML
 
 PATHS = [f"/{ASESOR_5}", "/unit/N.78SPS02.019.2", "/level/5", "/download/kkni.ttl", "/download/kkni.jsonld", "/findings", "/queries", "/"]
 

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kkni_rdf.namespaces import KSH, SH
 from kkni_rdf.resources import resource
-from tests.web.conftest import ASESOR_5, BASE, HTML
+from tests.endpoint.conftest import ASESOR_5, BASE, HTML
 
 
 def report() -> Graph:
