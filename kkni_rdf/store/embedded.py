@@ -18,7 +18,7 @@ from kkni_rdf.iris import Iris, rebase_triple
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
 from kkni_rdf.store.derived import refresh_derived
-from kkni_rdf.store.guard import analyse, check_graphs, is_update, update_refused
+from kkni_rdf.store.guard import analyse, check_dataset_clause, check_graphs, is_update, update_refused
 from kkni_rdf.store.protocol import Dataset, QueryError, QueryResult, query_error
 
 ONTOLOGY_GRAPH = "ontology"
@@ -148,7 +148,7 @@ class KkniStore:
         if dataset is not None:
             check_graphs(dataset.graphs, self.graphs())
         elif shape.has_dataset:
-            check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
+            check_dataset_clause(text, shape, self.graphs(), prefixes, base_iri)
         store = self.union if dataset is None and not shape.reads_named else self.whole
         options: dict[str, list[ox.NamedNode]] = {}
         if dataset is not None:

@@ -36,11 +36,13 @@ answer wrong:
   string (a line whose first character other than white space is ``#``; Oxigraph ends a
   comment at a line feed or a carriage return, and an IRI cannot span lines). A word in a
   string or an IRI only sends the query to the store that holds everything: slower, never wrong.
-- **Which graphs ``FROM`` names.** rdflib's SPARQL parser (a maintained grammar, not a scan)
-  reads the dataset clause, and the IRIs are resolved as the standard says: against each
-  ``BASE`` in turn, the first against the endpoint's URL. Its reading is only ever used to
-  refuse; a query it cannot read is left to the engine, which reads a graph it does not hold as
-  empty and never fetches one.
+- **Which graphs ``FROM`` names**, for the refusal of graphs the store does not hold. The IRI or
+  prefixed name after each word ``FROM`` that some lexical reading has in code, resolved as the
+  standard says (against each ``BASE`` in turn, the first against the endpoint's URL): a cautious
+  reading, which decides when every graph it finds is held. Otherwise rdflib's SPARQL parser (a
+  maintained grammar) reads the query, and a graph it finds that is not held is refused; a query
+  it cannot read is judged by the cautious reading. Either reading is only ever used to refuse:
+  the engine reads a graph it does not hold as empty and never fetches one.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ __all__ = [
     "QueryShape",
     "Refused",
     "analyse",
+    "check_dataset_clause",
     "check_graphs",
     "is_update",
     "service_refused",
@@ -237,6 +240,9 @@ def _code_at(text: str) -> list[bool]:
 
 def _upper(text: str) -> str:
     """``text`` in capitals, one character for one (``ſ`` is ``S``, as to Java's ``toUpperCase``)."""
+    upper = text.upper()
+    if len(upper) == len(text):  # no character became two (none ever becomes none): the positions hold
+        return upper
     return "".join(u if len(u := c.upper()) == 1 else c for c in text)
 
 
@@ -250,13 +256,18 @@ def mentions_service(text: str) -> bool:
     return False
 
 
-def mentions_graphs(text: str) -> bool:
-    """Whether ``text`` may read named graphs: ``GRAPH`` or ``FROM`` outside its prologue and comment lines."""
+def _mentions(text: str, word: str) -> bool:
+    """Whether ``word`` (in capitals) appears in ``text`` in any case outside its prologue and comment lines."""
     for view in _views(text):
         code = "\n".join(line for line in _LINE.split(_body(view)) if not line.lstrip().startswith("#")).upper()
-        if "GRAPH" in code or "FROM" in code:
+        if word in code:
             return True
     return False
+
+
+def mentions_graphs(text: str) -> bool:
+    """Whether ``text`` may read named graphs: ``GRAPH`` or ``FROM`` outside its prologue and comment lines."""
+    return _mentions(text, "GRAPH") or _mentions(text, "FROM")
 
 
 def _resolve(iri: str, base: str | None) -> str:
@@ -344,9 +355,9 @@ def analyse(text: str, prefixes: Mapping[str, str] | None = None, base_iri: str 
         raise too_deep(exc) from None
     if mentions_service(text):
         raise service_refused()
-    if not mentions_graphs(text):
-        return QueryShape(reads_named=False)
-    default, named = _dataset_clause(text, tuple(sorted((prefixes or {}).items())), base_iri)
+    if not _mentions(text, "FROM"):
+        return QueryShape(reads_named=_mentions(text, "GRAPH"))
+    default, named = _dataset_words(text, dict(prefixes or {}), base_iri)
     return QueryShape(True, default, named)
 
 
@@ -355,6 +366,18 @@ def check_graphs(iris: Iterable[str], known: Collection[str]) -> None:
     unknown = [i for i in iris if i not in known]
     if unknown:
         raise unknown_graphs(unknown, known)
+
+
+def check_dataset_clause(
+    text: str, shape: QueryShape, known: Collection[str], prefixes: Mapping[str, str] | None = None, base_iri: str | None = None
+) -> None:
+    """Refuse a query whose ``FROM`` / ``FROM NAMED`` names a graph outside ``known``. The shape's
+    graphs (the cautious reading: every ``FROM`` some lexical reading has in code) decide when all
+    are held; otherwise rdflib's parser reads the query (milliseconds), and its reading decides."""
+    if all(g in known for g in (*shape.default_graphs, *shape.named_graphs)):
+        return
+    default, named = _dataset_clause(text, tuple(sorted((prefixes or {}).items())), base_iri)
+    check_graphs([*default, *named], known)
 
 
 _UPDATE_WORDS = re.compile(r"\A\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)

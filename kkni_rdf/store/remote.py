@@ -79,7 +79,7 @@ from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE
 from kkni_rdf.store.derived import derived_triples
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
-from kkni_rdf.store.guard import analyse, check_graphs, is_update, update_refused
+from kkni_rdf.store.guard import analyse, check_dataset_clause, check_graphs, is_update, update_refused
 from kkni_rdf.store.protocol import Dataset, QueryError, query_error
 from kkni_rdf.store.virtuoso import fix_results, is_virtuoso, pragmas, rewrite
 
@@ -371,7 +371,7 @@ class RemoteStore:
         if dataset is not None:
             check_graphs(dataset.graphs, self.graphs())
         elif shape.has_dataset:
-            check_graphs([*shape.default_graphs, *shape.named_graphs], self.graphs())
+            check_dataset_clause(text, shape, self.graphs(), prefixes, base_iri)
         virtuoso = self.is_virtuoso()
         sent = rewrite(text) if virtuoso else text
         base = f"BASE <{base_iri}> " if base_iri else ""  # on the first line: the store's line numbers stay right
