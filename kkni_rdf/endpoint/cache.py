@@ -14,7 +14,7 @@ V = TypeVar("V")
 class AnswerCache(Generic[V]):
     """Least-recently-used (cachetools' ``LRUCache``), bounded by the total size of the bodies and by entries."""
 
-    def __init__(self, max_entries: int = 2048, max_bytes: int = 128 * 1024 * 1024) -> None:
+    def __init__(self, max_entries: int, max_bytes: int = 128 * 1024 * 1024) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._items: LRUCache[Hashable, tuple[V, int]] = LRUCache(maxsize=max_bytes, getsizeof=lambda item: item[1])

@@ -35,8 +35,10 @@ class ServedStore:
         return self.store.base
 
     @classmethod
-    def open(cls, source: StoreSource) -> ServedStore:
-        """The store ``source`` names."""
+    def open(cls, source: StoreSource, whole: bool = False) -> ServedStore:
+        """The store ``source`` names; with ``whole``, the embedded store given its default graph
+        beside the named graphs at once (``KkniStore.whole``: the query workers' choice, so that no
+        client's query pays for it within its deadline)."""
         if source.store_url:
             remote = (
                 RemoteStore(source.store_url, base=source.base)
@@ -45,4 +47,6 @@ class ServedStore:
             )
             return cls(remote, default_prefixes(source.base), tuple(sorted(remote.graphs())))
         store = KkniStore.load_default(source.base)
+        if whole:
+            store.whole()
         return cls(store, default_prefixes(source.base), tuple(sorted(store.graphs())))

@@ -107,7 +107,7 @@ def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child
         with contextlib.suppress(OSError):
             conn.send(ready)  # the pool reads why, and stops
         raise SystemExit(f"query worker: not isolated from the network ({ready.reason}), and isolation is required: stopping")
-    served = ServedStore.open(setup.source)
+    served = ServedStore.open(setup.source, whole=True)
     limit_memory(setup.memory)
     try:
         conn.send(ready)

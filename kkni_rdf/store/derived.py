@@ -115,10 +115,20 @@ def refresh_derived(store: ox.Store, named: ox.Store | None = None) -> int:
     return len(triples)
 
 
+def copy_derived(source: ox.Store, target: ox.Store) -> None:
+    """Make the derived predicates' triples in ``target``'s default graph those of ``source``'s."""
+    default = ox.DefaultGraph()
+    for predicate in DERIVED_PREDICATES:
+        for q in list(target.quads_for_pattern(None, predicate, None, default)):
+            target.remove(q)
+        target.extend(source.quads_for_pattern(None, predicate, None, default))
+
+
 __all__ = [
     "DERIVED_PREDICATES",
     "REQUIRES",
     "REQUIRES_TRANSITIVELY",
+    "copy_derived",
     "derived_triples",
     "direct_requirements",
     "refresh_derived",

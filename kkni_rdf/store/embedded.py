@@ -8,7 +8,9 @@ into ``QueryError`` with the line and column Oxigraph reports. Use ``store.proto
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pyoxigraph as ox
 from kkni_rdf.iris import Iris, rebase_triple
 from kkni_rdf.namespaces import DEFAULT_BASE, default_prefixes
 from kkni_rdf.resources import ontology_files, served_data_files, shapes_files
-from kkni_rdf.store.derived import refresh_derived
+from kkni_rdf.store.derived import copy_derived, refresh_derived
 from kkni_rdf.store.guard import analyse, check_dataset_clause, check_graphs, is_update, update_refused
 from kkni_rdf.store.protocol import Dataset, QueryError, QueryResult, query_error
 
@@ -53,18 +55,20 @@ def _rebased(quads: Iterable[ox.Quad], base: str, graph: ox.NamedNode) -> Iterat
 
 
 class KkniStore:
-    """The project's RDF dataset in Oxigraph: each file in its named graph, and the default graph.
+    """The project's RDF dataset in Oxigraph: each file in its named graph, and the default graph,
+    the union of the named graphs (an RDF merge: each triple once) with the triples derived from it
+    (``store.derived``), kept in two Oxigraph stores that hold the same terms.
 
-    ``whole`` holds the dataset: the named graphs, one per file, each file parsed once, and the
-    default graph, the union of the named graphs (an RDF merge: each triple once) with the
-    triples derived from it (``store.derived``), made from the named graphs' own quads, so a blank
-    node is the same node in a named graph and in the default graph. ``union`` holds a copy of that
-    default graph alone, the same terms copied quad by quad (never parsed again): the store for a
-    query that reads nothing else (no ``FROM``, no ``GRAPH``, no dataset given), where Oxigraph's
-    lookups do not pass the named graphs' copies (about 20% less CPU for the named queries).
-    ``same_terms`` checks that the two agree. Which store a query goes to is decided by the guard
-    (``store.guard``: a query is sent to ``union`` only when it cannot read a named graph); the
-    answer is the one ``whole`` gives.
+    ``union`` holds the default graph alone: the store for a query that reads nothing else (no
+    ``FROM``, no ``GRAPH``, no dataset given; the guard tells, ``store.guard``), where Oxigraph's
+    lookups do not pass the named graphs' copies. ``named`` holds the named graphs, one per file;
+    ``whole()`` adds the default graph to it, copied inside the store (``INSERT … WHERE { GRAPH ?g
+    … }``: the same terms, blank nodes included), the first time a query needs both (the
+    endpoint's workers make it when they start). Every file is parsed by Oxigraph straight into
+    each store, the two in parallel (Oxigraph holds no Python lock while it parses, and two stores
+    do not contend); a parse gives blank nodes new names, so the blank-node triples of ``union``
+    (a few hundred at 100 times the decree) are then replaced by those of ``named``: one dataset,
+    whichever store answers. ``same_terms`` checks it.
 
     Oxigraph's ``use_default_graph_as_union`` computes the union at query time, as a bag (a triple
     in two decrees' graphs matches twice) and far more slowly on large stores; the data is
@@ -73,8 +77,10 @@ class KkniStore:
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base
-        self.whole = ox.Store()  # the dataset: named graphs and default graph
-        self.union = ox.Store()  # the default graph alone, the same terms
+        self.union = ox.Store()  # the default graph
+        self.named = ox.Store()  # the named graphs, and the default graph too once ``whole()`` made it
+        self._whole = False
+        self._lock = threading.Lock()
 
     @classmethod
     def load_default(cls, base: str = DEFAULT_BASE) -> KkniStore:
@@ -90,53 +96,80 @@ class KkniStore:
 
     def load_bytes(self, data: bytes, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, base_iri: str | None = None) -> None:
         """Load ``data`` into the named graph ``graph`` and into the default graph, and derive again."""
-        self._parse(data, graph, fmt, base_iri)
-        self._merge([graph])
+        parsed: Iterable[ox.Quad] = ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True)
+        self._add_parsed(parsed, graph)
+        self._derive([graph])
 
-    def _parse(self, data: bytes | Path, graph: str, fmt: ox.RdfFormat, base_iri: str | None) -> None:
-        """Parse into the named graph ``graph`` of ``whole`` (once: its blank nodes are made here)."""
-        target = ox.NamedNode(graph)
-        if self.base == DEFAULT_BASE:
-            if isinstance(data, Path):
-                self.whole.load(path=data, format=fmt, base_iri=base_iri, to_graph=target)
-            else:
-                self.whole.load(data, format=fmt, base_iri=base_iri, to_graph=target)
-            return
-        parsed = (
-            ox.parse(path=data, format=fmt, base_iri=base_iri) if isinstance(data, Path) else ox.parse(data, format=fmt, base_iri=base_iri)
-        )
-        self.whole.extend(_rebased(parsed, self.base, target))
+    def _add_parsed(self, parsed: Iterable[ox.Quad], graph: str) -> None:
+        """Quads parsed once (and rebased under another base) into both stores: the same terms."""
+        if self.base != DEFAULT_BASE:
+            parsed = _rebased(parsed, self.base, ox.NamedNode(graph))
+        triples = [q.triple for q in parsed]
+        target, default = ox.NamedNode(graph), ox.DefaultGraph()
+        self.named.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        self.union.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
 
     def load_files(self, files: Iterable[GraphFile]) -> None:
-        """Load several files, each into its named graph, then make the default graph: their union and
-        the prerequisite closure over every graph loaded (``store.derived``).
+        """Load several files, each into its named graph and the default graph, then derive the
+        prerequisite closure over all of them (``store.derived``).
 
-        Each file is parsed once, by Oxigraph straight into the store (``Store.load``, one
-        transaction per file); the default graph is made from the quads that parse gave.
+        Under the default base each file is parsed by Oxigraph straight into each store
+        (``Store.load``, one transaction per file), the two stores in two threads, and the default
+        graph's blank-node triples are then taken from the named graphs (``_share_blank_nodes``).
+        Its ``bulk_load`` gives the same store but, on an in-memory store, takes about 1.7 times the
+        CPU; building the quads in Python to insert them is slower still, and Oxigraph's lookups
+        in a store filled from Python are slower too (its layout follows the order of insertion).
         """
         files = list(files)
-        for f in files:
-            self._parse(f.path, f.graph, ox.RdfFormat.TURTLE, f.path.as_uri())
-        self._merge([f.graph for f in files])
+        if self.base == DEFAULT_BASE:
+            before = set(_blank_triples(self.union))
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                loads = [pool.submit(_load, self.named, files, None), pool.submit(_load, self.union, files, ox.DefaultGraph())]
+                for done in loads:
+                    done.result()  # a file that cannot be read raises here
+            self._share_blank_nodes([f.graph for f in files], before)
+        else:
+            for f in files:
+                self._add_parsed(
+                    ox.parse(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), rename_blank_nodes=True), f.graph
+                )
+        self._derive([f.graph for f in files])
 
-    def _merge(self, graphs: Iterable[str]) -> None:
-        """Add ``graphs`` to the default graph, derive the closure again, and copy the default graph to ``union``."""
+    def _share_blank_nodes(self, graphs: list[str], before: set[ox.Triple]) -> None:
+        """Make the blank-node triples ``union`` got from its own parse of ``graphs`` those of ``named``."""
         default = ox.DefaultGraph()
-        for graph in dict.fromkeys(graphs):
-            quads = self.whole.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-            self.whole.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
-        refresh_derived(self.whole)  # the prerequisite closure over every decree loaded (store/derived.py)
-        union = ox.Store()
-        union.extend(self.whole.quads_for_pattern(None, None, None, default))
-        self.union = union
+        for t in _blank_triples(self.union):
+            if t not in before:
+                self.union.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+        for graph in graphs:
+            self.union.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in _blank_triples(self.named, graph))
+
+    def _derive(self, graphs: list[str]) -> None:
+        """The prerequisite closure over every decree loaded (store/derived.py); the graphs just loaded
+        join the default graph of ``named`` too if it has one."""
+        refresh_derived(self.union, self.named)
+        if self._whole:
+            for graph in dict.fromkeys(graphs):
+                self.named.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            copy_derived(self.union, self.named)
+
+    def whole(self) -> ox.Store:
+        """``named`` with the default graph in it as well, copied inside the store (the same terms): the
+        store for a query that reads named graphs (it may read the default graph beside them)."""
+        with self._lock:
+            if not self._whole:
+                self.named.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+                copy_derived(self.union, self.named)
+                self._whole = True
+        return self.named
 
     def same_terms(self) -> bool:
-        """Whether ``union`` holds exactly the default graph of ``whole``, blank nodes included."""
-        default = set(self.whole.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        """Whether ``union`` holds exactly the default graph of the whole dataset, blank nodes included."""
+        default = set(self.whole().quads_for_pattern(None, None, None, ox.DefaultGraph()))
         return len(self.union) == len(default) and all(q in default for q in self.union)
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.whole.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self.named.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, text: str, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryResult:
         """Run a query on the dataset (or on ``dataset``, which replaces the query's FROM and FROM
@@ -145,17 +178,20 @@ class KkniStore:
         (``Refused``); an update is refused (403) when the engine finds it is not a query."""
         prefixes = default_prefixes(self.base)
         shape = analyse(text, prefixes, base_iri)
-        if dataset is not None:
-            check_graphs(dataset.graphs, self.graphs())
-        elif shape.has_dataset:
-            check_dataset_clause(text, shape, self.graphs(), prefixes, base_iri)
-        store = self.union if dataset is None and not shape.reads_named else self.whole
         options: dict[str, list[ox.NamedNode]] = {}
-        if dataset is not None:
+        if dataset is not None:  # named graphs only: the store's own default graph is never read
+            check_graphs(dataset.graphs, self.graphs())
+            store = self.named
             options = {
                 "default_graph": [ox.NamedNode(g) for g in dataset.default],
                 "named_graphs": [ox.NamedNode(g) for g in dataset.named],
             }
+        elif not shape.reads_named:
+            store = self.union
+        else:
+            if shape.has_dataset:
+                check_dataset_clause(text, shape, self.graphs(), prefixes, base_iri)
+            store = self.whole()
         try:
             return store.query(text, prefixes=prefixes, base_iri=base_iri, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
@@ -166,8 +202,26 @@ class KkniStore:
             raise QueryError(f"the query cannot be evaluated: {exc}") from None
 
     def __len__(self) -> int:
-        """The quads in the named graphs (what the files hold)."""
-        return len(self.whole) - len(self.union)
+        """The quads in the named graphs (what the files hold; the default graph repeats them)."""
+        return len(self.named) - (len(self.union) if self._whole else 0)
+
+
+def _load(store: ox.Store, files: list[GraphFile], graph: ox.DefaultGraph | None) -> None:
+    """Parse ``files`` into ``store``: each into ``graph``, or into its own named graph if None."""
+    for f in files:
+        target = graph if graph is not None else ox.NamedNode(f.graph)
+        store.load(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri(), to_graph=target)
+
+
+_BLANK = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {0} FILTER (isBlank(?s) || isBlank(?o)) }}"
+
+
+def _blank_triples(store: ox.Store, graph: str | None = None) -> list[ox.Triple]:
+    """The triples of the default graph of ``store`` (or of its named graph ``graph``) with a blank
+    node, found by Oxigraph (a scan in the store, not in Python)."""
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    result = store.query(_BLANK.format(pattern))
+    return list(result) if isinstance(result, ox.QueryTriples) else []  # (a CONSTRUCT: always triples)
 
 
 # ``default_prefixes`` lives in ``kkni_rdf.namespaces``; it is re-exported here for the modules that

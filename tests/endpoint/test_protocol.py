@@ -145,7 +145,7 @@ def count(client: TestClient, query: str, **params: object) -> int:
 
 
 def test_default_and_named_graph_uri(client: TestClient, store: KkniStore) -> None:
-    in_ontology = len(list(store.whole.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))))
+    in_ontology = len(list(store.named.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))))
     everything = count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": ONTOLOGY_GRAPH}) == in_ontology < everything
     # the protocol's dataset: named-graph-uri alone leaves an empty default graph and one graph for GRAPH
@@ -156,7 +156,7 @@ def test_default_and_named_graph_uri(client: TestClient, store: KkniStore) -> No
 
 
 def test_from_clause_uses_the_stores_graph(client: TestClient, store: KkniStore) -> None:
-    in_ontology = len(list(store.whole.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))))
+    in_ontology = len(list(store.named.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))))
     assert count(client, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}") == in_ontology
 
 
@@ -352,7 +352,7 @@ def test_triple_downloads_hold_the_whole_graph(client: TestClient, store: KkniSt
     assert r.status_code == 200 and r.headers["content-type"].startswith(fmt.media_type)
     got = list(ox.parse(r.content, format=fmt))
     # every named graph's triples (the default graph also holds what the store derives: store/derived.py)
-    named = (q for q in store.whole if not isinstance(q.graph_name, ox.DefaultGraph))
+    named = (q for q in store.named if not isinstance(q.graph_name, ox.DefaultGraph))
     distinct = {q.triple for q in named if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
     assert {q.triple for q in got if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))} == distinct
 

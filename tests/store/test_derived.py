@@ -74,16 +74,16 @@ def test_a_cycle_makes_a_unit_require_itself() -> None:
 
 def test_refresh_is_idempotent_and_keeps_stated_triples(store: KkniStore) -> None:
     copy = KkniStore()
-    copy.whole.extend(store.whole.quads_for_pattern(None, None, None, None))
-    before = sorted(map(str, derived_triples(copy.whole)))
-    assert refresh_derived(copy.whole) == refresh_derived(copy.whole) == len(before)
+    copy.named.extend(store.named.quads_for_pattern(None, None, None, None))
+    copy.union.extend(store.union.quads_for_pattern(None, None, None, None))
+    before = sorted(map(str, derived_triples(copy.union)))
+    assert refresh_derived(copy.union, copy.named) == refresh_derived(copy.union, copy.named) == len(before)
     # a named graph that states a derived property keeps its triple in the default graph
     stated = ox.Quad(ox.NamedNode("https://example.org/u"), ox.NamedNode("https://w3id.org/kkni/ontology#requires"),
                      ox.NamedNode("https://example.org/v"), ox.NamedNode("https://example.org/graph/stated"))  # fmt: skip
-    copy.whole.add(stated)
-    copy.whole.add(ox.Quad(stated.subject, stated.predicate, stated.object, ox.DefaultGraph()))
-    refresh_derived(copy.whole)
-    copy.union = copy.whole  # (the store for default-graph queries: here, the one that was refreshed)
+    copy.named.add(stated)
+    copy.union.add(ox.Quad(stated.subject, stated.predicate, stated.object, ox.DefaultGraph()))
+    refresh_derived(copy.union, copy.named)
     assert ("<https://example.org/u>", "<https://example.org/v>") in pairs(copy, "?u kkni:requires ?r")
 
 
