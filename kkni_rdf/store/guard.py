@@ -265,11 +265,6 @@ def _mentions(text: str, word: str) -> bool:
     return False
 
 
-def mentions_graphs(text: str) -> bool:
-    """Whether ``text`` may read named graphs: ``GRAPH`` or ``FROM`` outside its prologue and comment lines."""
-    return _mentions(text, "GRAPH") or _mentions(text, "FROM")
-
-
 def _resolve(iri: str, base: str | None) -> str:
     return urljoin(base, iri) if base else iri
 
