@@ -18,7 +18,7 @@ from tests.differential.compare import Answer, allowed_refusal
 from tests.differential.run import Campaign, Runner
 from tests.differential.servers import kkni_binary
 from tests.differential.w3c import SUITE, sparql11_folder
-from tests.helpers import ROOT, free_port, serving
+from tests.helpers import ROOT, free_port, serving, without_shared_file
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def test_named_queries_agree(campaign: Campaign) -> None:
 
 def test_w3c_queries_agree(campaign: Campaign) -> None:
     if sparql11_folder() is None:
-        pytest.skip(f"the W3C SPARQL 1.1 tests are not in {SUITE} (a fresh clone has no ../shared; CI has it)")
+        without_shared_file(f"the W3C SPARQL 1.1 tests are not in {SUITE}")
     _check(campaign, "w3c")
 
 
