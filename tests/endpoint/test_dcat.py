@@ -166,6 +166,9 @@ def test_void_and_service_description_count_what_a_query_counts(server: Server) 
     (dataset,) = sd.objects(None, SD.defaultDataset)
     graph = sd.value(dataset, SD.defaultGraph)
     assert as_int(sd.value(graph, VOID.triples)) == default
+    for page in ("/.well-known/void", "/sparql"):  # and the pages for browsers say the same
+        _, _, html = get(f"{server.url}{page}", "text/html")
+        assert f"{default:,}".encode() in html, page
 
 
 def test_the_pages_link_the_catalogue(server: Server) -> None:
