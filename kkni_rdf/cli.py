@@ -256,6 +256,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kkni_rdf.export import DOCUMENTS, write_export
     from kkni_rdf.store.embedded import KkniStore
 
+    if args.registry and args.to != "ctdl":
+        raise UsageError("--registry writes Credential Engine's publish requests: use it with --to ctdl")
+    if args.registry and args.out is None:
+        raise UsageError("--registry writes one publish request per record: give --out DIR")
     store = KkniStore.load_default(args.base)
     if args.out is None:
         if args.to == "csv":
@@ -266,6 +270,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder: {out} is a file")
+    if args.registry:
+        from kkni_rdf.export.ctdl_registry import write_registry
+
+        paths = write_registry(store, out)
+        print(f"{out}: {len(paths)} publish requests for Credential Engine's Registry Assistant")
+        return EXIT_OK
     for path in write_export(store, args.to, out):
         print(path)
     return EXIT_OK
@@ -401,6 +411,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export the graph as JSON-LD, CTDL, ELM, SKOS or CSV tables")
     p.add_argument("--to", required=True, choices=["jsonld", "ctdl", "elm", "skos", "csv"], help="the export format")
     p.add_argument("--out", metavar="DIR", help="write into this folder (default: standard output; required for csv)")
+    p.add_argument(
+        "--registry",
+        action="store_true",
+        help="with --to ctdl: Credential Engine's Registry Assistant publish requests, one JSON per record, into --out",
+    )
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
     p.set_defaults(handler=cmd_export)
 

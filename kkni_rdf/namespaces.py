@@ -37,6 +37,11 @@ ELM = Namespace("http://data.europa.eu/snb/model/elm/")
 CTDL = Namespace("https://purl.org/ctdl/terms/")
 SCHEMA = Namespace("https://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
+#: DCAT 3 and SPDX (checksums), as the DCAT-AP catalogue (``endpoint/dcat.py``) writes them.
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VANN = Namespace("http://purl.org/vocab/vann/")
@@ -129,12 +134,14 @@ def sparql_prologue(base: str = DEFAULT_BASE, prefixes: Mapping[str, str] | None
 __all__ = [
     "CC_BY",
     "CTDL",
+    "DCAT",
     "DCTERMS",
     "DEFAULT_BASE",
     "ELI",
     "ELM",
     "ENTAILMENT",
     "ESCO",
+    "FOAF",
     "KKNI",
     "KKNI_CONTEXT",
     "KKNI_ONTOLOGY",
@@ -149,7 +156,9 @@ __all__ = [
     "SD",
     "SH",
     "SKOS",
+    "SPDX",
     "VANN",
+    "VCARD",
     "VOID",
     "W3C_FORMATS",
     "XSD",

@@ -276,6 +276,16 @@ def void(request: Request, format: FormatParam = None, accept: AcceptHeader = No
     return respond(endpoint(request).void(public_url(request), protocol.graph_format(accept, format)))
 
 
+@router.get(
+    "/catalog",
+    summary="The DCAT-AP 3 catalogue: the datasets (one per graph), their downloads with sizes and SHA-256 checksums, the endpoint",
+    tags=["service"],
+    responses=_RDF_200,
+)
+def catalog(request: Request, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
+    return respond(endpoint(request).catalog(protocol.graph_format(accept, format)))
+
+
 @router.get("/queries", summary="The named queries (queries/*.rq) with their header comments", tags=["queries"])
 async def queries(request: Request) -> list[dict[str, object]]:
     return [q.as_dict() for q in endpoint(request).named_queries.values()]

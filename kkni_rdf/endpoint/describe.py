@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kkni_rdf import __version__
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, rdf_format
-from kkni_rdf.namespaces import DCTERMS, ENTAILMENT, KKNI, RDF, SD, VOID, XSD
+from kkni_rdf.namespaces import DCAT, DCTERMS, ENTAILMENT, KKNI, RDF, RDFS, SD, VOID, XSD
 from kkni_rdf.store.embedded import default_prefixes
 from kkni_rdf.store.protocol import QueryableStore, select
 
@@ -31,26 +32,98 @@ _QUAD_FORMATS = ("nquads", "trig")
 _W3C_FORMAT_IRIS = {"https://www.w3.org/ns/formats/data/JSON-LD": "http://www.w3.org/ns/formats/JSON-LD"}
 
 
+#: Each curated graph's title and description (English, Indonesian), by its name (the IRI after ``/graph/``).
+_GRAPH_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "ontology": (("The KKNI ontology", "Ontologi KKNI"), ("The KKNI ontology (OWL).", "Ontologi KKNI (OWL).")),
+    "shapes": (
+        ("The SHACL shapes", "Bentuk SHACL"),
+        ("The SHACL shapes that check a decree's data.", "Bentuk SHACL yang memeriksa data sebuah keputusan."),
+    ),
+    "alignments/isco": (
+        ("Job titles aligned with ISCO-08", "Jabatan yang diselaraskan dengan ISCO-08"),
+        (
+            "The decree's job titles aligned with ISCO-08 unit groups (curated).",
+            "Kemungkinan jabatan dalam keputusan diselaraskan dengan kelompok unit ISCO-08 (dikurasi).",
+        ),
+    ),
+    "alignments/isic": (
+        ("KBLI aligned with ISIC Rev. 4", "KBLI yang diselaraskan dengan ISIC Rev. 4"),
+        (
+            "The KBLI sections and divisions of the decree's units aligned with ISIC Rev. 4 (curated).",
+            "Kategori dan golongan pokok KBLI unit-unit keputusan diselaraskan dengan ISIC Rev. 4 (dikurasi).",
+        ),
+    ),
+    "alignments/standards": (
+        ("The competency standards (SKKNI)", "Standar kompetensi (SKKNI)"),
+        (
+            "The competency standards (SKKNI) the decree's units belong to (curated).",
+            "Standar kompetensi (SKKNI) asal unit-unit keputusan (dikurasi).",
+        ),
+    ),
+    "crosswalks/aqrf": (
+        ("KKNI levels to AQRF levels", "Jenjang KKNI ke jenjang AQRF"),
+        (
+            "A crosswalk of the KKNI levels to the ASEAN Qualifications Reference Framework (curated).",
+            "Padanan jenjang KKNI dengan ASEAN Qualifications Reference Framework (dikurasi).",
+        ),
+    ),
+    "crosswalks/eqf": (
+        ("KKNI levels to EQF levels", "Jenjang KKNI ke jenjang EQF"),
+        (
+            "A crosswalk of the KKNI levels to the European Qualifications Framework (curated).",
+            "Padanan jenjang KKNI dengan European Qualifications Framework (dikurasi).",
+        ),
+    ),
+}
+
+
+def decree_name(slug: str) -> str:
+    """``kepmenaker-3-2021`` → ``Kepmenaker 3/2021`` (a slug of another form is returned as it is)."""
+    m = re.fullmatch(r"([a-z]+)-(\d+)-(\d{4})", slug)
+    return f"{m.group(1).capitalize()} {m.group(2)}/{m.group(3)}" if m else slug
+
+
 @dataclass(frozen=True)
 class GraphInfo:
     iri: str
     triples: int
 
     @property
-    def description(self) -> str:
-        name = self.iri.rsplit("/graph/", 1)[-1]
-        if name == "ontology":
-            return "The KKNI ontology (OWL)."
+    def name(self) -> str:
+        return self.iri.rsplit("/graph/", 1)[-1]
+
+    def texts(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """((title en, title id), (description en, description id))."""
+        name = self.name
+        if name in _GRAPH_TEXTS:
+            return _GRAPH_TEXTS[name]
         if name.startswith("findings/"):
+            decree = decree_name(name.split("/", 1)[1])
             return (
-                f"The validation report (SHACL findings) on the decree {name.split('/', 1)[1]}: where the printed decree is inconsistent."
+                (f"Findings on {decree}", f"Temuan pada {decree}"),
+                (
+                    f"The validation report (SHACL findings) on the decree {decree}: where the printed decree is inconsistent.",
+                    f"Laporan validasi (temuan SHACL) atas keputusan {decree}: di mana keputusan yang tercetak tidak konsisten.",
+                ),
             )
-        return f"The decree {name} as printed, as RDF."
+        decree = decree_name(name)
+        return ((decree, decree), (f"The decree {decree} as printed, as RDF.", f"Keputusan {decree} sebagaimana tercetak, sebagai RDF."))
+
+    @property
+    def description(self) -> str:
+        return self.texts()[1][0]
 
 
 def graph_infos(store: QueryableStore) -> list[GraphInfo]:
     rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     return [GraphInfo(r["g"].value, int(r["n"].value)) for r in rows]
+
+
+def default_graph_triples(store: QueryableStore) -> int:
+    """The triples of the default graph, as a query counts them: the named graphs merged (each triple
+    once) and the triples derived from them (``store.derived``), so not the sum of the graphs' counts."""
+    rows = list(select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    return int(rows[0]["n"].value)
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -65,8 +138,9 @@ def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=_n(XSD.integer))
 
 
-def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str) -> list[ox.Triple]:
-    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``."""
+def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str, default_triples: int | None = None) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``. ``default_triples``: the
+    default graph's size as a query counts it (``default_graph_triples``); None: the graphs' sum."""
     svc = _n(endpoint)
     a = _n(RDF.type)
     t: list[ox.Triple] = [
@@ -89,8 +163,8 @@ def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str
         ox.Triple(dataset, a, _n(SD.Dataset)),
         ox.Triple(dataset, _n(SD.defaultGraph), default),
         ox.Triple(default, a, _n(SD.Graph)),
-        ox.Triple(default, _n(DCTERMS.description), _lit("The union of the named graphs.", "en")),
-        ox.Triple(default, _n(VOID.triples), _int(sum(g.triples for g in graphs))),
+        ox.Triple(default, _n(DCTERMS.description), _lit("The union of the named graphs and the triples derived from them.", "en")),
+        ox.Triple(default, _n(VOID.triples), _int(sum(g.triples for g in graphs) if default_triples is None else default_triples)),
     ]
     for g in graphs:
         ng, gr = ox.BlankNode(), ox.BlankNode()
@@ -106,9 +180,22 @@ def service_description(graphs: list[GraphInfo], endpoint: str, limits_note: str
     return t
 
 
-def void_description(graphs: list[GraphInfo], site: str, base: str, example: str | None) -> list[ox.Triple]:
-    """The VoID description of the dataset served at ``site`` (which ends with ``/``)."""
-    ds = _n(f"{site}.well-known/void#dataset")
+def dataset_iri(base: str) -> str:
+    """The whole dataset's stable IRI (under the data base, never the request's host)."""
+    return f"{base}dataset"
+
+
+def catalog_iri(base: str) -> str:
+    """The DCAT catalogue's stable IRI; the endpoint serves it at ``/catalog``."""
+    return f"{base}catalog"
+
+
+def void_description(
+    graphs: list[GraphInfo], site: str, base: str, example: str | None, default_triples: int | None = None
+) -> list[ox.Triple]:
+    """The VoID description of the dataset served at ``site`` (which ends with ``/``). The dataset's
+    ``void:triples`` is ``default_triples`` (what ``COUNT(*)`` over the default graph gives), else the graphs' sum."""
+    ds = _n(dataset_iri(base))
     a = _n(RDF.type)
     t = [
         ox.Triple(ds, a, _n(VOID.Dataset)),
@@ -117,9 +204,11 @@ def void_description(graphs: list[GraphInfo], site: str, base: str, example: str
         ox.Triple(ds, _n(VOID.sparqlEndpoint), _n(f"{site}sparql")),
         ox.Triple(ds, _n(VOID.uriSpace), _lit(base)),
         ox.Triple(ds, _n(VOID.vocabulary), _n(str(KKNI))),
-        ox.Triple(ds, _n(VOID.triples), _int(sum(g.triples for g in graphs))),
-        ox.Triple(ds, _n(DCTERMS.hasVersion), _lit(__version__)),
+        ox.Triple(ds, _n(VOID.triples), _int(sum(g.triples for g in graphs) if default_triples is None else default_triples)),
+        ox.Triple(ds, _n(DCAT.version), _lit(__version__)),
         ox.Triple(ds, _n(DCTERMS.license), _n(LICENSE)),
+        ox.Triple(ds, _n(RDFS.seeAlso), _n(catalog_iri(base))),
+        ox.Triple(_n(catalog_iri(base)), _n(DCAT.dataset), ds),
     ]
     t += [ox.Triple(ds, _n(VOID.dataDump), _n(f"{site}download/{name}")) for name in DOWNLOADS]
     if example:
@@ -131,6 +220,12 @@ def void_description(graphs: list[GraphInfo], site: str, base: str, example: str
             ox.Triple(sub, a, _n(VOID.Dataset)),
             ox.Triple(sub, _n(VOID.triples), _int(g.triples)),
             ox.Triple(sub, _n(DCTERMS.description), _lit(g.description, "en")),
+        ]
+        (title_en, title_id), (_, description_id) = g.texts()
+        t += [
+            ox.Triple(sub, _n(DCTERMS.title), _lit(title_en, "en")),
+            ox.Triple(sub, _n(DCTERMS.title), _lit(title_id, "id")),
+            ox.Triple(sub, _n(DCTERMS.description), _lit(description_id, "id")),
         ]
     return t
 

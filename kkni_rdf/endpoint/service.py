@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from kkni_rdf import __version__
 from kkni_rdf.checks.catalogue import Catalogue, catalogue_from_store
-from kkni_rdf.endpoint import check, describe, errors, pages
+from kkni_rdf.endpoint import check, dcat, describe, errors, pages
 from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job, Limits
@@ -147,6 +147,8 @@ class Endpoint:
         self.served = ServedStore.open(config.source)
         store = self.served.store
         self.graphs = describe.graph_infos(store)
+        self.default_triples = describe.default_graph_triples(store)
+        self.in_force = dcat.in_force_since(store)
         self.downloads = describe.build_downloads(store)
         self.named_queries = load_named_queries()
         self.example = self._example_resource()
@@ -249,7 +251,7 @@ class Endpoint:
         cache_key = ("service description", endpoint_url, key)
         found = self.cache.get(cache_key)
         if found is None:
-            triples = describe.service_description(self.graphs, endpoint_url, self._limits_note())
+            triples = describe.service_description(self.graphs, endpoint_url, self._limits_note(), self.default_triples)
             found = self._graph(key, triples, "service description")
             self.cache.put(cache_key, found, len(found.body))
         return found
@@ -259,10 +261,38 @@ class Endpoint:
         cache_key = ("void", site, key)
         found = self.cache.get(cache_key)
         if found is None:
-            triples = describe.void_description(self.graphs, site, self.config.base, self.example)
+            triples = describe.void_description(self.graphs, site, self.config.base, self.example, self.default_triples)
             found = self._graph(key, triples, "VoID description")
             self.cache.put(cache_key, found, len(found.body))
         return found
+
+    def catalog(self, key: str | None) -> Outcome:
+        """The DCAT-AP catalogue (``endpoint/dcat.py``) in the format ``key``: the checksums are of the bytes this endpoint serves."""
+        cache_key = ("catalog", key)
+        found = self.cache.get(cache_key)
+        if found is None:
+            if key is None:
+                return errors.not_acceptable("catalogue", [f.media_type for f in GRAPH_FORMATS])
+            body = ox.serialize(self._catalog_triples(), format=rdf_format(key), prefixes=dcat.PREFIXES) or b""
+            found = Outcome(200, content_type(media_type_of(key)), body)
+            self.cache.put(cache_key, found, len(found.body))
+        return found
+
+    def _catalog_triples(self) -> list[ox.Triple]:
+        downloads = []
+        for name in describe.DOWNLOADS:
+            served = self.download(name)
+            if not isinstance(served, Outcome):
+                description = (f"The whole dataset as {name}.", f"Seluruh dataset sebagai {name}.")
+                downloads.append(dcat.Served(name, f"download/{name}", served[0], served[1], description))
+        graph_files = {}
+        for g in self.graphs:
+            path = f"{g.iri.removeprefix(self.config.base)}.ttl"
+            answer = self.resource(path, None, None)
+            if answer.status == 200:
+                description = (f"The graph {g.name} in Turtle.", f"Graf {g.name} dalam Turtle.")
+                graph_files[g.iri] = dcat.Served(path.rsplit("/", 1)[-1], path, answer.media_type, answer.body, description)
+        return dcat.catalog_triples(self.graphs, downloads, graph_files, self.config.base, self.in_force)
 
     def ontology(self, accept: str | None, fmt: str | None, lang: Lang | None = None) -> Outcome:
         """The ontology: pyLODE's HTML documentation (in one language) for browsers (if it is there), else the ontology graph."""

@@ -87,7 +87,7 @@ def service_page(request: Request) -> HTMLResponse:
         title=language(request).t("Service description", "Deskripsi layanan"),
         url=public_url(request) + "sparql",
         graphs=e.graphs,
-        total=sum(g.triples for g in e.graphs),
+        total=e.default_triples,
         result_formats=RESULT_FORMATS,
         graph_formats=GRAPH_FORMATS,
         config=e.config,
@@ -106,7 +106,7 @@ def void_page(request: Request) -> HTMLResponse:
         license=LICENSE,
         downloads=list(DOWNLOADS),
         graphs=e.graphs,
-        total=sum(g.triples for g in e.graphs),
+        total=e.default_triples,
         example=Page(e.config.base, language(request)).href(e.example) if e.example else None,
     )
 

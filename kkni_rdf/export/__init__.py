@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kkni_rdf.export.common import data_graph
+from kkni_rdf.export.common import data_graph, write_atomic
 from kkni_rdf.export.ctdl import ctdl_document, ctdl_graph
 from kkni_rdf.export.elm import elm_document, elm_graph
 from kkni_rdf.export.jsonld import CONTEXT_IRI, context_file, jsonld_document, load_context
@@ -48,18 +48,18 @@ DOCUMENTS: dict[str, Export] = {
 
 
 def write_export(store: KkniStore, to: str, out: Path) -> list[Path]:
-    """Write one export into the folder ``out`` (created if needed); the files written."""
+    """Write one export into the folder ``out`` (created if needed, each file atomically); the files written."""
     out.mkdir(parents=True, exist_ok=True)
     if to == "csv":
         paths = []
         for name, text in csv_tables(store).items():
             path = out / name
-            path.write_text(text, encoding="utf-8")
+            write_atomic(path, text.encode("utf-8"))
             paths.append(path)
         return paths
     export = DOCUMENTS[to]
     path = out / export.filename
-    path.write_bytes(export.make(store))
+    write_atomic(path, export.make(store))
     return [path]
 
 

@@ -22,9 +22,10 @@ from rdflib import Literal as RdfLiteral
 from kkni_rdf.namespaces import RDF, XSD
 
 #: How a property's values are written: an IRI or an embedded node ("id"), a language map
-#: ("lang"), a plain string ("string"), a string typed xsd:string ("xsd-string"), a JSON
-#: number for xsd:integer ("integer").
-Kind = Literal["id", "lang", "string", "xsd-string", "integer"]
+#: ("lang"), a plain string ("string"), plain strings always as an array, even of one
+#: ("strings", where the receiver's schema wants a list), a string typed xsd:string
+#: ("xsd-string"), a JSON number for xsd:integer ("integer").
+Kind = Literal["id", "lang", "string", "strings", "xsd-string", "integer"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class _Writer:
             return {lang: vs[0] if len(vs) == 1 else sorted(vs) for lang, vs in sorted(by_lang.items())}
         written = [self.value(term, o) for o in objects]
         written.sort(key=_sort_key)
-        return written[0] if len(written) == 1 else written
+        return written[0] if len(written) == 1 and term.kind != "strings" else written
 
     def value(self, term: Term, o: Any) -> Any:
         if term.kind == "id":
@@ -132,7 +133,7 @@ class _Writer:
         elif isinstance(o, RdfLiteral) and not o.language:
             if term.kind == "integer" and o.datatype == XSD.integer:
                 return int(o)
-            if term.kind == "string" and o.datatype is None:
+            if term.kind in ("string", "strings") and o.datatype is None:
                 return str(o)
             if term.kind == "xsd-string" and o.datatype == XSD.string:
                 return str(o)

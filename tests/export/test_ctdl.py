@@ -18,7 +18,7 @@ from kkni_rdf.iris import Iris, child
 from kkni_rdf.namespaces import ASN, CEASN, CTDL, DEFAULT_BASE, RDF, SKOS
 from kkni_rdf.store.embedded import KkniStore
 
-SOURCES = {"schema", "ra-qf", "ra-pm", "ra-id", "ra-cred", "hb-basic", "hb-level", "hb-desc"}
+SOURCES = {"schema", "asn", "ra-qf", "ra-pm", "ra-id", "ra-cred", "hb-basic", "hb-level", "hb-desc"}
 
 
 def checked_terms() -> dict[str, tuple[str, list[str]]]:
