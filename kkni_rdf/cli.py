@@ -164,7 +164,7 @@ def _validate_store(url: str, files: Sequence[Path], user: str | None) -> Report
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from kkni_rdf.checks.candidate import UserInput, read_input, run_check
+    from kkni_rdf.checks.candidate import UserInput, read_input, run_check, split_codes
     from kkni_rdf.checks.catalogue import CheckError, catalogue_from_store
     from kkni_rdf.store.embedded import KkniStore
 
@@ -173,7 +173,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.file and not args.qualification:
         raise UsageError("name the qualification and the units, e.g. kkni check N78SPS01-5-asesor M.74SPS03.088.2, or give --file")
     with usage_errors(CheckError):
-        inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
+        inp = read_input(Path(args.file)) if args.file else UserInput([c for u in args.units for c in split_codes(u)])
         result = run_check(catalogue_from_store(KkniStore.load_default()), args.qualification, inp, program=args.program)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -387,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="QUALIFICATION",
         help="the qualification's IRI or short id, e.g. N78SPS01-5-asesor (default: the one a --file record or program names)",
     )
-    p.add_argument("units", nargs="*", metavar="UNIT", help="unit codes, e.g. M.74SPS03.088.2")
+    p.add_argument("units", nargs="*", metavar="UNIT", help="unit codes, e.g. M.74SPS03.088.2 (a list with commas or semicolons too)")
     p.add_argument("--file", metavar="F", help="a record or program (.ttl, .nt, .jsonld) or a list of codes (.csv, .json, .txt)")
     p.add_argument("--program", action="store_true", help="the units are a training program's offer (default: a candidate's record)")
     p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class CheckResult:
     other_versions: dict[str, str] = field(default_factory=dict)  # given code -> listed version
     unusable_electives: list[str] = field(default_factory=list)  # program: offered but prerequisites not offered
     unknown_codes: dict[str, list[str]] = field(default_factory=dict)  # given code the decree does not know -> nearest known codes
+    read_as: dict[str, str] = field(default_factory=dict)  # code as given (another case, a dot missing) -> the decree's code
 
     def as_dict(self) -> dict[str, object]:
         key = "achieved" if self.kind == "record" else "completable"
@@ -64,6 +66,7 @@ class CheckResult:
             "otherVersions": self.other_versions,
             "unusableElectives": self.unusable_electives,
             "unknownCodes": [{"code": c, "nearest": n} for c, n in sorted(self.unknown_codes.items())],
+            "readAs": [{"given": g, "code": c} for g, c in sorted(self.read_as.items())],
         }
 
     def text(self) -> str:
@@ -88,6 +91,8 @@ class CheckResult:
             lines.append(f"  units not in this qualification: {', '.join(self.not_in_qualification)}")
         for given, listed in sorted(self.other_versions.items()):
             lines.append(f"    note: {given} is another version of {listed}, which this qualification lists")
+        for given, code in sorted(self.read_as.items()):
+            lines.append(f"    note: {given} read as {code}")
         for given, near in sorted(self.unknown_codes.items()):
             lines.append(f"    note: {given} is no unit code of the decree" + (f" (nearest: {', '.join(near)})" if near else ""))
         return "\n".join(lines) + "\n"
@@ -147,8 +152,18 @@ class UserInput:
     qualification: str | None = None
 
 
+#: What separates the codes of a list people paste: commas, semicolons, white space and line breaks.
+SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_codes(text: str) -> list[str]:
+    """The codes in ``text``, however a list pasted from a spreadsheet or an e-mail separates them."""
+    return [c for c in SEPARATORS.split(text) if c]
+
+
 def codes_from_text(text: str, suffix: str) -> list[str]:
-    """Unit codes from a JSON list (or ``{"units": [...]}``), a CSV (column ``code`` or the first), or plain text."""
+    """Unit codes from a JSON list (or ``{"units": [...]}``), a CSV (column ``code`` or the first), or plain text
+    (codes separated by commas, semicolons, white space or lines: ``split_codes``)."""
     if suffix == ".json":
         try:
             json_depth(text)  # before the recursive parser sees it
@@ -159,9 +174,13 @@ def codes_from_text(text: str, suffix: str) -> list[str]:
             raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.lineno, exc.colno) from None
         if isinstance(data, dict):
             data = data.get("units", data.get("codes"))
+        if isinstance(data, str):  # {"units": "M.74SPS03.088.2, M.74SPS03.090.1"}: a list as pasted
+            data = [data]
         if not isinstance(data, list) or not all(isinstance(c, str) for c in data):
-            raise CheckError('a JSON file must hold a list of unit codes, or {"units": [...]}')
-        return [c.strip() for c in data if c.strip()]
+            raise CheckError(
+                'a JSON file must hold a list of unit codes, or {"units": [...]} (with "qualification" and "program" over HTTP)'
+            )
+        return [c for item in data for c in split_codes(item)]
     if suffix == ".csv":
         reader = csv.reader(io.StringIO(text))
         rows = [r for r in reader if r and any(x.strip() for x in r)]
@@ -170,8 +189,8 @@ def codes_from_text(text: str, suffix: str) -> list[str]:
         header = [h.strip().lower() for h in rows[0]]
         col = header.index("code") if "code" in header else 0
         body = rows[1:] if ("code" in header or not _looks_like_code(rows[0][0])) else rows
-        return [r[col].strip() for r in body if len(r) > col and r[col].strip()]
-    return text.split()
+        return [c for r in body if len(r) > col for c in split_codes(r[col])]
+    return split_codes(text)
 
 
 def _looks_like_code(text: str) -> bool:
@@ -238,7 +257,10 @@ def run_check(catalogue: Catalogue, qualification: str | None, inp: UserInput, p
     if qualification and inp.qualification and catalogue.find(inp.qualification).iri != q.iri:
         raise CheckError(f"the file is for {inp.qualification}, not {qualification}")
     kind = "program" if program or inp.kind == "program" else "record"
-    result = check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)
+    read_as = {c: catalogue.read_code(c) for c in inp.codes}
+    codes = list(dict.fromkeys(read_as.values()))
+    result = check_program(q, codes) if kind == "program" else check_record(q, codes)
+    result.read_as = {given: code for given, code in read_as.items() if given != code}
     # codes the decree does not know (a typo, another case) belong to no qualification: reported, never fatal
-    result.unknown_codes = {c: catalogue.nearest_units(c) for c in catalogue.unknown_codes(inp.codes)}
+    result.unknown_codes = {c: catalogue.nearest_units(c) for c in catalogue.unknown_codes(codes)}
     return result

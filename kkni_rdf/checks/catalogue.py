@@ -8,7 +8,8 @@ builds no store of its own and keeps no catalogue: its caller holds the one it r
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -23,6 +24,11 @@ class CheckError(ValueError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+def code_key(code: str) -> str:
+    """A unit code without its case and its dots: what a code read from a spreadsheet is matched on."""
+    return re.sub(r"[.\s]", "", code).upper()
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,19 @@ class Catalogue:
 
     qualifications: dict[str, Qual]
     units: set[str]
+    _by_key: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for u in sorted(self.units):
+            self._by_key.setdefault(code_key(u), []).append(u)
+
+    def read_code(self, given: str) -> str:
+        """The decree's code that ``given`` names, its case and dots aside (``m74sps03.104.1`` → ``M.74SPS03.104.1``);
+        ``given`` itself when it is a code of the decree, or names none (or more than one)."""
+        if given in self.units:
+            return given
+        found = self._by_key.get(code_key(given), [])
+        return found[0] if len(found) == 1 else given
 
     def find(self, ref: str) -> Qual:
         ref = ref.strip()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -128,6 +129,40 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
     else:
         submission.data, submission.suffix = fields.get("units", "").encode("utf-8"), ".txt"
     return submission
+
+
+def read_json(body: bytes) -> Submission | Outcome:
+    """A JSON body: ``{"qualification": …, "units": [...] or "codes, …", "program": false}``, or a list of codes.
+    What cannot be read as JSON is left to ``run``, which says where (line, column), as ``kkni check`` does."""
+    submission = Submission(body, ".json")
+    try:
+        text = body.decode("utf-8")
+        if nesting_depth(text) > MAX_DEPTH:
+            return submission  # ``run`` refuses it, before any parser sees it
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return submission
+    if not isinstance(data, dict) or "@context" in data:
+        return submission
+    qualification, program = data.get("qualification"), data.get("program", False)
+    if qualification is not None and not isinstance(qualification, str):
+        return bad_input(
+            '"qualification" must be a string (an IRI or a short id).', '"qualification" harus berupa string (IRI atau id singkat).'
+        )
+    if not isinstance(program, bool):
+        return bad_input('"program" must be true or false.', '"program" harus bernilai true atau false.')
+    submission.qualification, submission.program = qualification or None, program
+    return submission
+
+
+def read_query(params: dict[str, str]) -> Submission:
+    """``GET /check?qualification=…&units=…&program=…``: a check as a link (the codes separated as in the form)."""
+    return Submission(
+        data=params.get("units", "").encode("utf-8"),
+        qualification=params.get("qualification") or None,
+        program=_truthy(params.get("program")),
+        fields={"units": params.get("units", "")},
+    )
 
 
 def run(catalogue: Catalogue, submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
