@@ -182,6 +182,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_NONCONFORMING
 
 
+# --------------------------------------------------------------------------- search
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from kkni_rdf.search import KINDS, MAX_RESULTS, SearchIndex
+    from kkni_rdf.store.embedded import KkniStore
+
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UsageError("say what to search, e.g. kkni search asesmen")
+    if not 1 <= args.limit <= MAX_RESULTS:
+        raise UsageError(f"--limit must be from 1 to {MAX_RESULTS}")
+    hits = SearchIndex.from_store(KkniStore.load_default()).search(text, args.kind or KINDS, args.limit)
+    if args.format == "json":
+        sys.stdout.write(
+            json.dumps({"query": text, "count": len(hits), "results": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2) + "\n"
+        )
+    else:
+        for h in hits:
+            d = h.document
+            title = d.title.get("id") or d.title.get("en", "")
+            english = f" ({d.title['en']})" if d.title.get("en") and d.title.get("en") != title else ""
+            sys.stdout.write(f"{d.kind}\t{d.code or d.context.rsplit('/', 1)[-1]}\t{title}{english}\t{d.iri}\n")
+    return EXIT_OK if hits else EXIT_NONCONFORMING
+
+
 # --------------------------------------------------------------------------- serve
 
 
@@ -392,6 +420,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--program", action="store_true", help="the units are a training program's offer (default: a candidate's record)")
     p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
     p.set_defaults(handler=cmd_check)
+
+    # -- search: qualifications, units, job titles and findings (kkni_rdf/search/)
+    p = sub.add_parser("search", help="search qualifications, units (Indonesian and English titles), job titles and findings")
+    p.add_argument("text", nargs="+", metavar="TEXT", help="what to search, e.g. asesmen, assessment, M.74SPS03.090.1")
+    p.add_argument("--kind", action="append", choices=["qualification", "unit", "job-title", "finding"], help="only this kind (repeatable)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20, at most 100)")
+    p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text: kind, code, title, IRI)")
+    p.set_defaults(handler=cmd_search)
 
     # -- serve: the endpoint (kkni_rdf/endpoint/); its options are EndpointConfig's fields, added when the command runs
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, linked-data pages and query editor over HTTP", options=_serve_options)

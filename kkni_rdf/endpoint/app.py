@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kkni_rdf import __version__
-from kkni_rdf.endpoint import assets, errors, protocol, web
+from kkni_rdf.endpoint import assets, errors, protocol, search, web
 from kkni_rdf.endpoint.caching import HttpCaching
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.http import answer, endpoint, public_url, respond
@@ -424,6 +424,7 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     app.mount("/assets/vendor", StaticFiles(directory=assets.vendor_dir(), check_dir=False), name="vendor")  # YASGUI, Swagger UI
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
     app.include_router(web.router)  # the query page, pages for browsers, /docs, /findings, /check: before the catch-all
+    app.include_router(search.router)  # /search: the served store's qualifications, units, job titles and findings
     app.include_router(router)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)

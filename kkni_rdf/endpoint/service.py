@@ -16,6 +16,7 @@ the routes in the thread pool; ``cached`` never blocks, ``evaluate`` waits in th
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -35,6 +36,7 @@ from kkni_rdf.endpoint.protocol import graph_format, page_or_graph_format
 from kkni_rdf.endpoint.served import ServedStore, StoreSource
 from kkni_rdf.formats import GRAPH_FORMATS, content_type, media_type_of, rdf_format
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY
+from kkni_rdf.search import SearchIndex
 
 log = logging.getLogger("kkni.endpoint")
 HTML_TYPE = "text/html; charset=utf-8"
@@ -155,6 +157,8 @@ class Endpoint:
         self.workbench = pages.workbench(self.served, self.named_queries)
         self.cache: AnswerCache[Outcome] = AnswerCache(config.cache_entries)
         self._ontology_pages: dict[str, str] = {}  # pyLODE's page of the ontology, by language (made when first asked)
+        self._search: SearchIndex | None = None  # /search's index of the served store (made when first asked)
+        self._search_lock = threading.Lock()
         self.pool = QueryPool(
             config.workers,
             WorkerSetup(config.source, config.limits, config.worker_memory, require_isolation=config.require_isolation),
@@ -224,6 +228,15 @@ class Endpoint:
     def check(self, submission: check.Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
         """``kkni check``'s report on ``submission``, against the qualifications of the served store; or a 400."""
         return check.run(self.catalogue, submission, qualification, program)
+
+    # -- search
+
+    def search_index(self) -> SearchIndex:
+        """The search index of the served store (``kkni_rdf.search``), built when first asked (blocks: call off the event loop)."""
+        with self._search_lock:
+            if self._search is None:
+                self._search = SearchIndex.from_store(self.served.store)
+            return self._search
 
     # -- descriptions, downloads and pages
 
