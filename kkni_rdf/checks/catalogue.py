@@ -20,10 +20,15 @@ from kkni_rdf.store.protocol import QueryableStore, select
 class CheckError(ValueError):
     """Bad input: an unknown or ambiguous qualification, or an unreadable file (with the line and column, where known)."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, pesan: str = "") -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+        self.pesan = pesan  # the same in Indonesian (``/check`` answers both)
+
+    def prefixed(self, where: str) -> CheckError:
+        """The same error about ``where`` (a file): ``where: message``, in both languages."""
+        return CheckError(f"{where}: {self}", self.line, self.column, f"{where}: {self.pesan}")
 
 
 def code_key(code: str) -> str:
@@ -90,10 +95,14 @@ class Catalogue:
         if len(named) == 1:
             return by_short[named[0]]
         if named:
-            raise CheckError(f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}")
+            raise CheckError(
+                f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}",
+                pesan=f"{ref!r} menunjuk {len(named)} kualifikasi; sebutkan salah satunya: {', '.join(named)}",
+            )
         near = difflib.get_close_matches(ref, list(by_short), n=5, cutoff=0.4)
         hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(sorted(by_short))}"
-        raise CheckError(f"unknown qualification {ref!r}{hint}")
+        petunjuk = f"; yang terdekat: {', '.join(near)}" if near else f"; yang dikenal: {', '.join(sorted(by_short))}"
+        raise CheckError(f"unknown qualification {ref!r}{hint}", pesan=f"kualifikasi {ref!r} tidak dikenal{petunjuk}")
 
     def unknown_codes(self, codes: list[str]) -> list[str]:
         return [c for c in codes if c not in self.units]

@@ -442,11 +442,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (a path no route reads, …) as this endpoint's JSON."""
     status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
     if status == 404:
-        return respond(errors.not_found(f"Nothing is served at {loggable(request.url.path)}.", "Tidak ditemukan."))
+        path = loggable(request.url.path)
+        return respond(errors.not_found(f"Nothing is served at {path}.", f"Tidak ada yang disajikan di {path}."))
     if status == 405:
         return respond(errors.method_not_allowed(request.method, ["GET", "POST", "OPTIONS"]))
     detail = exc.detail if isinstance(exc, StarletteHTTPException) else "error"
-    return respond(errors.error(status, "http error", str(detail), "Permintaan gagal."))
+    return respond(errors.error(status, "http error", str(detail), f"Permintaan gagal (HTTP {status}): {detail}."))
 
 
 async def invalid_request(request: Request, exc: Exception) -> Response:
@@ -455,7 +456,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     if any(list(p.get("loc", ()))[-1:] == ["query"] for p in problems):
         return respond(errors.missing_query())
     where = [{"in": ".".join(str(x) for x in p.get("loc", ())), "problem": str(p.get("msg", ""))} for p in problems]
-    return respond(errors.bad_request("A parameter is not valid.", problems=where))
+    return respond(errors.bad_request("A parameter is not valid.", "Sebuah parameter tidak valid.", problems=where))
 
 
 def optional_parameters_as_plain(schema: dict[str, Any]) -> dict[str, Any]:

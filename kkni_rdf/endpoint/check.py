@@ -103,7 +103,10 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
             b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
         )
         if not message.is_multipart():
-            return bad_input("The form could not be read (multipart/form-data without parts).", "Formulir tidak dapat dibaca.")
+            return bad_input(
+                "The form could not be read (multipart/form-data without parts).",
+                "Formulir tidak dapat dibaca (multipart/form-data tanpa bagian).",
+            )
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             raw = part.get_payload(decode=True)
@@ -171,7 +174,7 @@ def run(catalogue: Catalogue, submission: Submission, qualification: str | None,
     try:
         text = submission.data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", "Catatan bukan teks UTF-8.")
+        return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", f"Catatan bukan teks UTF-8 (byte {exc.start}).")
     if nesting_depth(text) > MAX_DEPTH:
         return bad_input(f"The record nests deeper than {MAX_DEPTH} levels.", f"Catatan bersarang lebih dari {MAX_DEPTH} tingkat.")
     with tempfile.TemporaryDirectory(prefix="kkni-check-") as folder:
@@ -180,6 +183,6 @@ def run(catalogue: Catalogue, submission: Submission, qualification: str | None,
         try:
             result = run_check(catalogue, qualification or submission.qualification, read_input(path), program or submission.program)
         except CheckError as exc:
-            message = str(exc).replace(f"{folder}/", "")
-            return bad_input(message, "Masukan tidak dapat diperiksa: " + message, exc.line, exc.column)
+            message, pesan = (str(text).replace(f"{folder}/", "") for text in (exc, exc.pesan))
+            return bad_input(message, pesan, exc.line, exc.column)
     return result.as_dict()

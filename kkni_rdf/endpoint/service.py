@@ -206,7 +206,7 @@ class Endpoint:
 
     def named_query(self, name: str) -> NamedQuery | Outcome:
         found = self.named_queries.get(name) if NAME.match(name) else None
-        return found or errors.not_found(f"No named query {name!r}; see /queries.", f"Kueri bernama {name!r} tidak ada.")
+        return found or errors.not_found(f"No named query {name!r}; see /queries.", f"Kueri bernama {name!r} tidak ada; lihat /queries.")
 
     def named_query_text(self, name: str, values: dict[str, list[str]]) -> str | Outcome:
         """The text of the named query ``name`` with its parameters set to ``values``: 404 for no such
@@ -242,7 +242,10 @@ class Endpoint:
 
     def download(self, filename: str) -> tuple[str, bytes] | Outcome:
         found = self.downloads.get(filename)
-        return found or errors.not_found(f"No download {filename!r}; available: {', '.join(describe.DOWNLOADS)}.", "Unduhan tidak ada.")
+        available = ", ".join(describe.DOWNLOADS)
+        return found or errors.not_found(
+            f"No download {filename!r}; available: {available}.", f"Unduhan {filename!r} tidak ada; yang tersedia: {available}."
+        )
 
     def _graph(self, key: str | None, triples: list[ox.Triple], form: str = "description") -> Outcome:
         if key is None:
@@ -311,7 +314,9 @@ class Endpoint:
         if found is None and shown_as == "html":
             outcome = Outcome(404, HTML_TYPE, pages.not_found_page(path, lang).encode("utf-8"))
         elif found is None:
-            outcome = errors.not_found(f"No resource has the IRI {self.config.base}{path}.", "Sumber daya tidak ditemukan.")
+            outcome = errors.not_found(
+                f"No resource has the IRI {self.config.base}{path}.", f"Tidak ada sumber daya dengan IRI {self.config.base}{path}."
+            )
         elif shown_as == "html":
             outcome = Outcome(200, HTML_TYPE, pages.resource_page(self.served, *found, lang, here).encode("utf-8"))
         else:

@@ -327,7 +327,7 @@ async def check_post(request: Request) -> Response:
                 415,
                 "unsupported media type",
                 f"POST a record as one of {known}, not {media or 'no content type'}.",
-                "Kirim catatan sebagai Turtle, JSON-LD, CSV, atau formulir.",
+                f"Kirim catatan sebagai salah satu dari {known}, bukan {media or 'tanpa jenis konten'}.",
             )
         )
     limit = e.config.max_query_bytes
