@@ -31,7 +31,10 @@ def test_unknown_codes_are_reported_and_lower_case_codes_read(capsys: pytest.Cap
     assert body["notInQualification"] == ["X.00XXX00.000.1"]
     assert body["unknownCodes"] == [{"code": "X.00XXX00.000.1", "nearest": []}]
     code, out, _ = run_cli(capsys, "check", "N78SPS01-4-asesor", "m.74sps03.090.1", "M.74SPS03.089.9")
-    assert "m.74sps03.090.1 read as M.74SPS03.090.1" in out and "M.74SPS03.089.9 is no unit code of the decree (nearest: M.74SPS03.089.1" in out
+    assert (
+        "m.74sps03.090.1 read as M.74SPS03.090.1" in out
+        and "M.74SPS03.089.9 is no unit code of the decree (nearest: M.74SPS03.089.1" in out
+    )
 
 
 def test_a_printed_code_names_its_qualifications(capsys: pytest.CaptureFixture[str]) -> None:
