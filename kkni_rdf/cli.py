@@ -164,7 +164,7 @@ def _validate_store(url: str, files: Sequence[Path], user: str | None) -> Report
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from kkni_rdf.checks.candidate import UserInput, read_input, run_check
+    from kkni_rdf.checks.candidate import UserInput, read_input, run_check, split_codes
     from kkni_rdf.checks.catalogue import CheckError, catalogue_from_store
     from kkni_rdf.store.embedded import KkniStore
 
@@ -173,13 +173,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.file and not args.qualification:
         raise UsageError("name the qualification and the units, e.g. kkni check N78SPS01-5-asesor M.74SPS03.088.2, or give --file")
     with usage_errors(CheckError):
-        inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
+        inp = read_input(Path(args.file)) if args.file else UserInput([c for u in args.units for c in split_codes(u)])
         result = run_check(catalogue_from_store(KkniStore.load_default()), args.qualification, inp, program=args.program)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(result.text())
     return EXIT_OK if result.ok else EXIT_NONCONFORMING
+
+
+# --------------------------------------------------------------------------- search
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from kkni_rdf.search import KINDS, MAX_RESULTS, SearchIndex
+    from kkni_rdf.store.embedded import KkniStore
+
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UsageError("say what to search, e.g. kkni search asesmen")
+    if not 1 <= args.limit <= MAX_RESULTS:
+        raise UsageError(f"--limit must be from 1 to {MAX_RESULTS}")
+    hits = SearchIndex.from_store(KkniStore.load_default()).search(text, args.kind or KINDS, args.limit)
+    if args.format == "json":
+        sys.stdout.write(
+            json.dumps({"query": text, "count": len(hits), "results": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2) + "\n"
+        )
+    else:
+        for h in hits:
+            d = h.document
+            title = d.title.get("id") or d.title.get("en", "")
+            english = f" ({d.title['en']})" if d.title.get("en") and d.title.get("en") != title else ""
+            sys.stdout.write(f"{d.kind}\t{d.code or d.context.rsplit('/', 1)[-1]}\t{title}{english}\t{d.iri}\n")
+    return EXIT_OK if hits else EXIT_NONCONFORMING
 
 
 # --------------------------------------------------------------------------- serve
@@ -397,11 +425,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="QUALIFICATION",
         help="the qualification's IRI or short id, e.g. N78SPS01-5-asesor (default: the one a --file record or program names)",
     )
-    p.add_argument("units", nargs="*", metavar="UNIT", help="unit codes, e.g. M.74SPS03.088.2")
+    p.add_argument("units", nargs="*", metavar="UNIT", help="unit codes, e.g. M.74SPS03.088.2 (a list with commas or semicolons too)")
     p.add_argument("--file", metavar="F", help="a record or program (.ttl, .nt, .jsonld) or a list of codes (.csv, .json, .txt)")
     p.add_argument("--program", action="store_true", help="the units are a training program's offer (default: a candidate's record)")
     p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
     p.set_defaults(handler=cmd_check)
+
+    # -- search: qualifications, units, job titles and findings (kkni_rdf/search/)
+    p = sub.add_parser("search", help="search qualifications, units (Indonesian and English titles), job titles and findings")
+    p.add_argument("text", nargs="+", metavar="TEXT", help="what to search, e.g. asesmen, assessment, M.74SPS03.090.1")
+    p.add_argument("--kind", action="append", choices=["qualification", "unit", "job-title", "finding"], help="only this kind (repeatable)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20, at most 100)")
+    p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text: kind, code, title, IRI)")
+    p.set_defaults(handler=cmd_search)
 
     # -- serve: the endpoint (kkni_rdf/endpoint/); its options are EndpointConfig's fields, added when the command runs
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, linked-data pages and query editor over HTTP", options=_serve_options)

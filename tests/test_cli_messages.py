@@ -21,17 +21,20 @@ def test_check_file_takes_the_qualification_the_record_names(capsys: pytest.Capt
     assert code == 2 and "name the qualification" in err and "Traceback" not in err
 
 
-def test_unknown_and_lower_case_codes_are_reported_as_not_belonging(capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_codes_are_reported_and_lower_case_codes_read(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(
         capsys, "check", "N78SPS01-4-asesor", "M.74SPS03.088.2", "m.74sps03.090.1", "M.74SPS03.104.1", "X.00XXX00.000.1", "--format", "json"
     )
-    assert code == 1, err  # checked, not aborted: one core unit is only there in lower case
+    assert code == 0, err  # checked, not aborted: the core unit given in lower case is read as the decree's code (issue 21)
     body = json.loads(out)
-    assert body["missingCore"] == ["M.74SPS03.090.1"]
-    assert set(body["notInQualification"]) == {"m.74sps03.090.1", "X.00XXX00.000.1"}
-    assert {"code": "m.74sps03.090.1", "nearest": ["M.74SPS03.090.1"]} in body["unknownCodes"]
-    code, out, _ = run_cli(capsys, "check", "N78SPS01-4-asesor", "m.74sps03.090.1")
-    assert "m.74sps03.090.1 is no unit code of the decree (nearest: M.74SPS03.090.1)" in out
+    assert body["missingCore"] == [] and body["readAs"] == [{"given": "m.74sps03.090.1", "code": "M.74SPS03.090.1"}]
+    assert body["notInQualification"] == ["X.00XXX00.000.1"]
+    assert body["unknownCodes"] == [{"code": "X.00XXX00.000.1", "nearest": []}]
+    code, out, _ = run_cli(capsys, "check", "N78SPS01-4-asesor", "m.74sps03.090.1", "M.74SPS03.089.9")
+    assert (
+        "m.74sps03.090.1 read as M.74SPS03.090.1" in out
+        and "M.74SPS03.089.9 is no unit code of the decree (nearest: M.74SPS03.089.1" in out
+    )
 
 
 def test_a_printed_code_names_its_qualifications(capsys: pytest.CaptureFixture[str]) -> None:

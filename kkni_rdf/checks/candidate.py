@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class CheckResult:
     other_versions: dict[str, str] = field(default_factory=dict)  # given code -> listed version
     unusable_electives: list[str] = field(default_factory=list)  # program: offered but prerequisites not offered
     unknown_codes: dict[str, list[str]] = field(default_factory=dict)  # given code the decree does not know -> nearest known codes
+    read_as: dict[str, str] = field(default_factory=dict)  # code as given (another case, a dot missing) -> the decree's code
 
     def as_dict(self) -> dict[str, object]:
         key = "achieved" if self.kind == "record" else "completable"
@@ -64,6 +66,7 @@ class CheckResult:
             "otherVersions": self.other_versions,
             "unusableElectives": self.unusable_electives,
             "unknownCodes": [{"code": c, "nearest": n} for c, n in sorted(self.unknown_codes.items())],
+            "readAs": [{"given": g, "code": c} for g, c in sorted(self.read_as.items())],
         }
 
     def text(self) -> str:
@@ -88,6 +91,8 @@ class CheckResult:
             lines.append(f"  units not in this qualification: {', '.join(self.not_in_qualification)}")
         for given, listed in sorted(self.other_versions.items()):
             lines.append(f"    note: {given} is another version of {listed}, which this qualification lists")
+        for given, code in sorted(self.read_as.items()):
+            lines.append(f"    note: {given} read as {code}")
         for given, near in sorted(self.unknown_codes.items()):
             lines.append(f"    note: {given} is no unit code of the decree" + (f" (nearest: {', '.join(near)})" if near else ""))
         return "\n".join(lines) + "\n"
@@ -147,21 +152,43 @@ class UserInput:
     qualification: str | None = None
 
 
+#: What separates the codes of a list people paste: commas, semicolons, white space and line breaks.
+SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_codes(text: str) -> list[str]:
+    """The codes in ``text``, however a list pasted from a spreadsheet or an e-mail separates them."""
+    return [c for c in SEPARATORS.split(text) if c]
+
+
 def codes_from_text(text: str, suffix: str) -> list[str]:
-    """Unit codes from a JSON list (or ``{"units": [...]}``), a CSV (column ``code`` or the first), or plain text."""
+    """Unit codes from a JSON list (or ``{"units": [...]}``), a CSV (column ``code`` or the first), or plain text
+    (codes separated by commas, semicolons, white space or lines: ``split_codes``)."""
     if suffix == ".json":
         try:
             json_depth(text)  # before the recursive parser sees it
             data = json.loads(text)
         except TooDeep as exc:
-            raise CheckError(str(exc)) from None
+            raise CheckError(
+                str(exc), exc.line, exc.column, f"JSON bersarang lebih dari {exc.limit} tingkat pada baris {exc.line}, kolom {exc.column}"
+            ) from None
         except json.JSONDecodeError as exc:
-            raise CheckError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.lineno, exc.colno) from None
+            raise CheckError(
+                f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                exc.lineno,
+                exc.colno,
+                f'bukan JSON yang valid pada baris {exc.lineno}, kolom {exc.colno} (kata-kata pengurai: "{exc.msg}")',
+            ) from None
         if isinstance(data, dict):
             data = data.get("units", data.get("codes"))
+        if isinstance(data, str):  # {"units": "M.74SPS03.088.2, M.74SPS03.090.1"}: a list as pasted
+            data = [data]
         if not isinstance(data, list) or not all(isinstance(c, str) for c in data):
-            raise CheckError('a JSON file must hold a list of unit codes, or {"units": [...]}')
-        return [c.strip() for c in data if c.strip()]
+            raise CheckError(
+                'a JSON file must hold a list of unit codes, or {"units": [...]} (with "qualification" and "program" over HTTP)',
+                pesan='berkas JSON harus berisi daftar kode unit, atau {"units": [...]} (dengan "qualification" dan "program" lewat HTTP)',
+            )
+        return [c for item in data for c in split_codes(item)]
     if suffix == ".csv":
         reader = csv.reader(io.StringIO(text))
         rows = [r for r in reader if r and any(x.strip() for x in r)]
@@ -170,8 +197,8 @@ def codes_from_text(text: str, suffix: str) -> list[str]:
         header = [h.strip().lower() for h in rows[0]]
         col = header.index("code") if "code" in header else 0
         body = rows[1:] if ("code" in header or not _looks_like_code(rows[0][0])) else rows
-        return [r[col].strip() for r in body if len(r) > col and r[col].strip()]
-    return text.split()
+        return [c for r in body if len(r) > col for c in split_codes(r[col])]
+    return split_codes(text)
 
 
 def _looks_like_code(text: str) -> bool:
@@ -181,22 +208,25 @@ def _looks_like_code(text: str) -> bool:
 def read_input(path: Path) -> UserInput:
     """A record or program file: RDF (``.ttl``, ``.nt``, ``.jsonld``, or ``.json`` with ``@context``) or a list of codes."""
     if not path.is_file():
-        raise CheckError(f"no such file: {path}")
+        raise CheckError(f"no such file: {path}", pesan=f"berkas tidak ada: {path}")
     suffix = path.suffix.lower()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise CheckError(f"{path} is not UTF-8 text") from None
+        raise CheckError(f"{path} is not UTF-8 text", pesan=f"{path} bukan teks UTF-8") from None
     is_rdf = suffix in (".ttl", ".nt", ".jsonld") or (suffix == ".json" and '"@context"' in text)
     if not is_rdf:
         try:
             return UserInput(codes_from_text(text, suffix))
         except CheckError as exc:
-            raise CheckError(f"{path}: {exc}", exc.line, exc.column) from None
+            raise exc.prefixed(str(path)) from None
     try:
         store = read_store(path)
     except InputError as exc:
-        raise CheckError(str(exc), exc.line, exc.column) from None
+        where = f" pada baris {exc.line}, kolom {exc.column}" if exc.line is not None else ""
+        raise CheckError(
+            str(exc), exc.line, exc.column, f'{exc.path} tidak dapat dibaca sebagai RDF{where}; kata-kata pengurai: "{exc}"'
+        ) from None
     return input_from_store(store, str(path))
 
 
@@ -216,16 +246,22 @@ def input_from_store(store: ox.Store, where: str = "the data") -> UserInput:
     found = [(s, "record", KKNI.holdsUnit) for s in _subjects_of_type(store, KKNI.CandidateRecord)]
     found += [(s, "program", KKNI.offersUnit) for s in _subjects_of_type(store, KKNI.TrainingProgram)]
     if len(found) != 1:
-        raise CheckError(f"{where}: expected exactly one kkni:CandidateRecord or kkni:TrainingProgram, found {len(found)}")
+        raise CheckError(
+            f"{where}: expected exactly one kkni:CandidateRecord or kkni:TrainingProgram, found {len(found)}",
+            pesan=f"{where}: diharapkan tepat satu kkni:CandidateRecord atau kkni:TrainingProgram, ditemukan {len(found)}",
+        )
     node, kind, prop = found[0]
     codes = []
     for u in _objects(store, node, prop):
         if not isinstance(u, ox.NamedNode) or "/unit/" not in u.value:
-            raise CheckError(f"{where}: {prop.n3()} must name unit IRIs such as <{DEFAULT_BASE}unit/N.78SPS02.019.2>; found {u}")
+            raise CheckError(
+                f"{where}: {prop.n3()} must name unit IRIs such as <{DEFAULT_BASE}unit/N.78SPS02.019.2>; found {u}",
+                pesan=f"{where}: {prop.n3()} harus menyebut IRI unit seperti <{DEFAULT_BASE}unit/N.78SPS02.019.2>; ditemukan {u}",
+            )
         codes.append(u.value.rsplit("/unit/", 1)[1])
     targets = [t.value for t in _objects(store, node, KKNI.targetQualification)]
     if len(targets) > 1:
-        raise CheckError(f"{where}: more than one kkni:targetQualification")
+        raise CheckError(f"{where}: more than one kkni:targetQualification", pesan=f"{where}: lebih dari satu kkni:targetQualification")
     return UserInput(sorted(codes), kind, targets[0] if targets else None)
 
 
@@ -233,12 +269,21 @@ def run_check(catalogue: Catalogue, qualification: str | None, inp: UserInput, p
     """Check ``inp`` against ``qualification`` (or the one the input names); ``CheckError`` on bad input."""
     ref = qualification or inp.qualification
     if ref is None:
-        raise CheckError("name the qualification (its IRI or short id, e.g. N78SPS01-5-asesor)")
+        raise CheckError(
+            "name the qualification (its IRI or short id, e.g. N78SPS01-5-asesor)",
+            pesan="sebutkan kualifikasinya (IRI atau id singkatnya, mis. N78SPS01-5-asesor)",
+        )
     q = catalogue.find(ref)
     if qualification and inp.qualification and catalogue.find(inp.qualification).iri != q.iri:
-        raise CheckError(f"the file is for {inp.qualification}, not {qualification}")
+        raise CheckError(
+            f"the file is for {inp.qualification}, not {qualification}",
+            pesan=f"berkas ini untuk {inp.qualification}, bukan {qualification}",
+        )
     kind = "program" if program or inp.kind == "program" else "record"
-    result = check_program(q, inp.codes) if kind == "program" else check_record(q, inp.codes)
+    read_as = {c: catalogue.read_code(c) for c in inp.codes}
+    codes = list(dict.fromkeys(read_as.values()))
+    result = check_program(q, codes) if kind == "program" else check_record(q, codes)
+    result.read_as = {given: code for given, code in read_as.items() if given != code}
     # codes the decree does not know (a typo, another case) belong to no qualification: reported, never fatal
-    result.unknown_codes = {c: catalogue.nearest_units(c) for c in catalogue.unknown_codes(inp.codes)}
+    result.unknown_codes = {c: catalogue.nearest_units(c) for c in catalogue.unknown_codes(codes)}
     return result

@@ -8,7 +8,8 @@ builds no store of its own and keeps no catalogue: its caller holds the one it r
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -19,10 +20,20 @@ from kkni_rdf.store.protocol import QueryableStore, select
 class CheckError(ValueError):
     """Bad input: an unknown or ambiguous qualification, or an unreadable file (with the line and column, where known)."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, pesan: str = "") -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+        self.pesan = pesan  # the same in Indonesian (``/check`` answers both)
+
+    def prefixed(self, where: str) -> CheckError:
+        """The same error about ``where`` (a file): ``where: message``, in both languages."""
+        return CheckError(f"{where}: {self}", self.line, self.column, f"{where}: {self.pesan}")
+
+
+def code_key(code: str) -> str:
+    """A unit code without its case and its dots: what a code read from a spreadsheet is matched on."""
+    return re.sub(r"[.\s]", "", code).upper()
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,19 @@ class Catalogue:
 
     qualifications: dict[str, Qual]
     units: set[str]
+    _by_key: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for u in sorted(self.units):
+            self._by_key.setdefault(code_key(u), []).append(u)
+
+    def read_code(self, given: str) -> str:
+        """The decree's code that ``given`` names, its case and dots aside (``m74sps03.104.1`` → ``M.74SPS03.104.1``);
+        ``given`` itself when it is a code of the decree, or names none (or more than one)."""
+        if given in self.units:
+            return given
+        found = self._by_key.get(code_key(given), [])
+        return found[0] if len(found) == 1 else given
 
     def find(self, ref: str) -> Qual:
         ref = ref.strip()
@@ -71,10 +95,14 @@ class Catalogue:
         if len(named) == 1:
             return by_short[named[0]]
         if named:
-            raise CheckError(f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}")
+            raise CheckError(
+                f"{ref!r} names {len(named)} qualifications; give one of them: {', '.join(named)}",
+                pesan=f"{ref!r} menunjuk {len(named)} kualifikasi; sebutkan salah satunya: {', '.join(named)}",
+            )
         near = difflib.get_close_matches(ref, list(by_short), n=5, cutoff=0.4)
         hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(sorted(by_short))}"
-        raise CheckError(f"unknown qualification {ref!r}{hint}")
+        petunjuk = f"; yang terdekat: {', '.join(near)}" if near else f"; yang dikenal: {', '.join(sorted(by_short))}"
+        raise CheckError(f"unknown qualification {ref!r}{hint}", pesan=f"kualifikasi {ref!r} tidak dikenal{petunjuk}")
 
     def unknown_codes(self, codes: list[str]) -> list[str]:
         return [c for c in codes if c not in self.units]

@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kkni_rdf import __version__
-from kkni_rdf.endpoint import assets, errors, protocol, web
+from kkni_rdf.endpoint import assets, errors, protocol, search, web
 from kkni_rdf.endpoint.caching import HttpCaching
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.http import answer, endpoint, public_url, respond
@@ -434,6 +434,7 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     app.mount("/assets/vendor", StaticFiles(directory=assets.vendor_dir(), check_dir=False), name="vendor")  # YASGUI, Swagger UI
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
     app.include_router(web.router)  # the query page, pages for browsers, /docs, /findings, /check: before the catch-all
+    app.include_router(search.router)  # /search: the served store's qualifications, units, job titles and findings
     app.include_router(router)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
@@ -451,11 +452,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (a path no route reads, …) as this endpoint's JSON."""
     status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
     if status == 404:
-        return respond(errors.not_found(f"Nothing is served at {loggable(request.url.path)}.", "Tidak ditemukan."))
+        path = loggable(request.url.path)
+        return respond(errors.not_found(f"Nothing is served at {path}.", f"Tidak ada yang disajikan di {path}."))
     if status == 405:
         return respond(errors.method_not_allowed(request.method, ["GET", "POST", "OPTIONS"]))
     detail = exc.detail if isinstance(exc, StarletteHTTPException) else "error"
-    return respond(errors.error(status, "http error", str(detail), "Permintaan gagal."))
+    return respond(errors.error(status, "http error", str(detail), f"Permintaan gagal (HTTP {status}): {detail}."))
 
 
 async def invalid_request(request: Request, exc: Exception) -> Response:
@@ -464,7 +466,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     if any(list(p.get("loc", ()))[-1:] == ["query"] for p in problems):
         return respond(errors.missing_query())
     where = [{"in": ".".join(str(x) for x in p.get("loc", ())), "problem": str(p.get("msg", ""))} for p in problems]
-    return respond(errors.bad_request("A parameter is not valid.", problems=where))
+    return respond(errors.bad_request("A parameter is not valid.", "Sebuah parameter tidak valid.", problems=where))
 
 
 def optional_parameters_as_plain(schema: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -102,7 +103,10 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
             b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
         )
         if not message.is_multipart():
-            return bad_input("The form could not be read (multipart/form-data without parts).", "Formulir tidak dapat dibaca.")
+            return bad_input(
+                "The form could not be read (multipart/form-data without parts).",
+                "Formulir tidak dapat dibaca (multipart/form-data tanpa bagian).",
+            )
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             raw = part.get_payload(decode=True)
@@ -130,13 +134,47 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
     return submission
 
 
+def read_json(body: bytes) -> Submission | Outcome:
+    """A JSON body: ``{"qualification": …, "units": [...] or "codes, …", "program": false}``, or a list of codes.
+    What cannot be read as JSON is left to ``run``, which says where (line, column), as ``kkni check`` does."""
+    submission = Submission(body, ".json")
+    try:
+        text = body.decode("utf-8")
+        if nesting_depth(text) > MAX_DEPTH:
+            return submission  # ``run`` refuses it, before any parser sees it
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return submission
+    if not isinstance(data, dict) or "@context" in data:
+        return submission
+    qualification, program = data.get("qualification"), data.get("program", False)
+    if qualification is not None and not isinstance(qualification, str):
+        return bad_input(
+            '"qualification" must be a string (an IRI or a short id).', '"qualification" harus berupa string (IRI atau id singkat).'
+        )
+    if not isinstance(program, bool):
+        return bad_input('"program" must be true or false.', '"program" harus bernilai true atau false.')
+    submission.qualification, submission.program = qualification or None, program
+    return submission
+
+
+def read_query(params: dict[str, str]) -> Submission:
+    """``GET /check?qualification=…&units=…&program=…``: a check as a link (the codes separated as in the form)."""
+    return Submission(
+        data=params.get("units", "").encode("utf-8"),
+        qualification=params.get("qualification") or None,
+        program=_truthy(params.get("program")),
+        fields={"units": params.get("units", "")},
+    )
+
+
 def run(catalogue: Catalogue, submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
     """The check of a submission against ``catalogue`` (the served store's qualifications, ``Endpoint.catalogue``):
     ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
     try:
         text = submission.data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", "Catatan bukan teks UTF-8.")
+        return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", f"Catatan bukan teks UTF-8 (byte {exc.start}).")
     if nesting_depth(text) > MAX_DEPTH:
         return bad_input(f"The record nests deeper than {MAX_DEPTH} levels.", f"Catatan bersarang lebih dari {MAX_DEPTH} tingkat.")
     with tempfile.TemporaryDirectory(prefix="kkni-check-") as folder:
@@ -145,6 +183,6 @@ def run(catalogue: Catalogue, submission: Submission, qualification: str | None,
         try:
             result = run_check(catalogue, qualification or submission.qualification, read_input(path), program or submission.program)
         except CheckError as exc:
-            message = str(exc).replace(f"{folder}/", "")
-            return bad_input(message, "Masukan tidak dapat diperiksa: " + message, exc.line, exc.column)
+            message, pesan = (str(text).replace(f"{folder}/", "") for text in (exc, exc.pesan))
+            return bad_input(message, pesan, exc.line, exc.column)
     return result.as_dict()

@@ -47,7 +47,7 @@ def refused(r: Refused) -> Outcome:
 
 
 def malformed(e: QueryError) -> Outcome:
-    return error(400, "malformed query", e.message, "kueri tidak valid", line=e.line, column=e.column)
+    return error(400, "malformed query", e.message, e.pesan, line=e.line, column=e.column)
 
 
 def query_failed(message: str) -> Outcome:
@@ -76,7 +76,12 @@ def unknown_format(fmt: str, available: list[str]) -> Outcome:
 
 
 def bad_encoding(charset: str, exc: UnicodeDecodeError) -> Outcome:
-    return error(400, "bad encoding", f"The body is not valid {charset}: {exc.reason} at byte {exc.start}.", "Isi permintaan tidak valid.")
+    return error(
+        400,
+        "bad encoding",
+        f"The body is not valid {charset}: {exc.reason} at byte {exc.start}.",
+        f'Isi permintaan bukan {charset} yang valid: byte {exc.start} tidak dapat dibaca ("{exc.reason}").',
+    )
 
 
 def request_too_large(limit: int) -> Outcome:
@@ -90,7 +95,7 @@ def unsupported_media_type(media: str) -> Outcome:
         415,
         "unsupported media type",
         f"POST a query as application/sparql-query or as a form (application/x-www-form-urlencoded), not {media or 'no content type'}.",
-        "Kirim kueri sebagai application/sparql-query atau formulir.",
+        f"Kirim kueri sebagai application/sparql-query atau sebagai formulir (application/x-www-form-urlencoded), bukan {media or 'tanpa jenis konten'}.",
     )
 
 
@@ -110,7 +115,7 @@ def not_acceptable(form: str, offered: list[str]) -> Outcome:
         406,
         "not acceptable",
         f"No format the request accepts can carry a {form.upper()} result; this one can be sent as: {', '.join(offered)}.",
-        f"Tidak ada format yang diterima permintaan untuk hasil {form.upper()}.",
+        f"Tidak ada format yang diterima permintaan yang dapat membawa hasil {form.upper()}; hasil ini dapat dikirim sebagai: {', '.join(offered)}.",
         available=offered,
     )
 
@@ -165,7 +170,8 @@ def long_lane_full(limit: int, retry_after: float) -> Outcome:
         "busy",
         f"The query ran long while {limit} other long {'query was' if limit == 1 else 'queries were'} running; it was stopped "
         "so that short queries keep being answered. Try again later, or narrow the query.",
-        "Kueri berjalan lama sementara kueri panjang lain sedang berjalan; kueri dihentikan. Coba lagi nanti.",
+        f"Kueri berjalan lama sementara {limit} kueri panjang lain sedang berjalan; kueri dihentikan "
+        "agar kueri pendek tetap dijawab. Coba lagi nanti, atau persempit kueri.",
         lane="long",
     )
     return _retry(answer, retry_after)
@@ -176,13 +182,16 @@ def too_many_requests(limit: int, retry_after: float, running_long: bool = False
     came back before the Retry-After it was given when its long query was stopped."""
     what = "a long query running" if running_long else f"{limit} queries waiting or running"
     message = f"You already have {what}; wait for {'it' if running_long else 'them'} to finish."
+    apa = "satu kueri panjang yang sedang berjalan" if running_long else f"{limit} kueri yang menunggu atau berjalan"
+    pesan = f"Anda sudah memiliki {apa}; tunggu sampai {'kueri itu' if running_long else 'semuanya'} selesai."
     if stopped:
         message = "Your last query was stopped for running long while the long-query lane was taken; wait for Retry-After."
+        pesan = "Kueri terakhir Anda dihentikan karena berjalan lama saat jalur kueri panjang terpakai; tunggu selama Retry-After."
     answer = error(
         429,
         "too many requests",
         message,
-        "Anda sudah memiliki kueri yang sedang berjalan; tunggu sampai selesai.",
+        pesan,
         limit=1 if running_long else limit,
     )
     return _retry(answer, retry_after)
@@ -218,12 +227,12 @@ def query_twice() -> Outcome:
         400,
         "query given twice",
         "Give the `query` parameter exactly once (SPARQL 1.1 Protocol §2.1).",
-        "Berikan parameter `query` tepat satu kali.",
+        "Berikan parameter `query` tepat satu kali (SPARQL 1.1 Protocol §2.1).",
     )
 
 
-def bad_request(message: str, **extra: object) -> Outcome:
-    return error(400, "bad request", message, "Permintaan tidak valid.", **extra)
+def bad_request(message: str, pesan: str, **extra: object) -> Outcome:
+    return error(400, "bad request", message, pesan, **extra)
 
 
 def method_not_allowed(method: str, allowed: list[str]) -> Outcome:
@@ -231,7 +240,7 @@ def method_not_allowed(method: str, allowed: list[str]) -> Outcome:
         405,
         "method not allowed",
         f"{method} is not allowed here; use {', '.join(allowed)}.",
-        f"Metode {method} tidak diizinkan di sini.",
+        f"Metode {method} tidak diizinkan di sini; gunakan {', '.join(allowed)}.",
         allowed=allowed,
     )
     return replace(answer, headers=(("Allow", ", ".join(allowed)),))
@@ -252,7 +261,7 @@ def uri_too_long(limit: int) -> Outcome:
         414,
         "uri too long",
         f"The request line is longer than {limit} bytes; POST long queries (up to the query limit) instead.",
-        f"Baris permintaan lebih panjang dari {limit} byte; kirim kueri panjang dengan POST.",
+        f"Baris permintaan lebih panjang dari {limit} byte; kirim kueri panjang dengan POST (sampai batas ukuran kueri).",
         limit=limit,
     )
 

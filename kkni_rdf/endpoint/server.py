@@ -165,7 +165,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         """The parser could not read the request: 400, in JSON."""
         log.info("- %s 400 (%s)", self._peer(), msg)
-        self._refuse(errors.bad_request("The request is not valid HTTP/1.1."))
+        self._refuse(errors.bad_request("The request is not valid HTTP/1.1.", "Permintaan bukan HTTP/1.1 yang valid."))
 
     def _peer(self) -> str:
         return f"{self.client[0]}:{self.client[1]}" if self.client else "-"

@@ -16,6 +16,7 @@ the routes in the thread pool; ``cached`` never blocks, ``evaluate`` waits in th
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -35,6 +36,7 @@ from kkni_rdf.endpoint.protocol import graph_format, page_or_graph_format
 from kkni_rdf.endpoint.served import ServedStore, StoreSource
 from kkni_rdf.formats import GRAPH_FORMATS, content_type, media_type_of, rdf_format
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY
+from kkni_rdf.search import SearchIndex
 
 log = logging.getLogger("kkni.endpoint")
 HTML_TYPE = "text/html; charset=utf-8"
@@ -157,6 +159,8 @@ class Endpoint:
         self.workbench = pages.workbench(self.served, self.named_queries)
         self.cache: AnswerCache[Outcome] = AnswerCache(config.cache_entries)
         self._ontology_pages: dict[str, str] = {}  # pyLODE's page of the ontology, by language (made when first asked)
+        self._search: SearchIndex | None = None  # /search's index of the served store (made when first asked)
+        self._search_lock = threading.Lock()
         self.pool = QueryPool(
             config.workers,
             WorkerSetup(config.source, config.limits, config.worker_memory, require_isolation=config.require_isolation),
@@ -204,7 +208,7 @@ class Endpoint:
 
     def named_query(self, name: str) -> NamedQuery | Outcome:
         found = self.named_queries.get(name) if NAME.match(name) else None
-        return found or errors.not_found(f"No named query {name!r}; see /queries.", f"Kueri bernama {name!r} tidak ada.")
+        return found or errors.not_found(f"No named query {name!r}; see /queries.", f"Kueri bernama {name!r} tidak ada; lihat /queries.")
 
     def named_query_text(self, name: str, values: dict[str, list[str]]) -> str | Outcome:
         """The text of the named query ``name`` with its parameters set to ``values``: 404 for no such
@@ -227,11 +231,23 @@ class Endpoint:
         """``kkni check``'s report on ``submission``, against the qualifications of the served store; or a 400."""
         return check.run(self.catalogue, submission, qualification, program)
 
+    # -- search
+
+    def search_index(self) -> SearchIndex:
+        """The search index of the served store (``kkni_rdf.search``), built when first asked (blocks: call off the event loop)."""
+        with self._search_lock:
+            if self._search is None:
+                self._search = SearchIndex.from_store(self.served.store)
+            return self._search
+
     # -- descriptions, downloads and pages
 
     def download(self, filename: str) -> tuple[str, bytes] | Outcome:
         found = self.downloads.get(filename)
-        return found or errors.not_found(f"No download {filename!r}; available: {', '.join(describe.DOWNLOADS)}.", "Unduhan tidak ada.")
+        available = ", ".join(describe.DOWNLOADS)
+        return found or errors.not_found(
+            f"No download {filename!r}; available: {available}.", f"Unduhan {filename!r} tidak ada; yang tersedia: {available}."
+        )
 
     def _graph(self, key: str | None, triples: list[ox.Triple], form: str = "description") -> Outcome:
         if key is None:
@@ -328,7 +344,9 @@ class Endpoint:
         if found is None and shown_as == "html":
             outcome = Outcome(404, HTML_TYPE, pages.not_found_page(path, lang).encode("utf-8"))
         elif found is None:
-            outcome = errors.not_found(f"No resource has the IRI {self.config.base}{path}.", "Sumber daya tidak ditemukan.")
+            outcome = errors.not_found(
+                f"No resource has the IRI {self.config.base}{path}.", f"Tidak ada sumber daya dengan IRI {self.config.base}{path}."
+            )
         elif shown_as == "html":
             outcome = Outcome(200, HTML_TYPE, pages.resource_page(self.served, *found, lang, here).encode("utf-8"))
         else:

@@ -190,8 +190,27 @@ def findings(request: Request, qualification: str = "", rule: str = "", severity
 # ----------------------------------------------------------------------------- checks over HTTP
 
 
-@router.get("/check", response_class=HTMLResponse, summary="A form to check a candidate's record or a training program", tags=["check"])
-def check_form(request: Request) -> HTMLResponse:
+@router.get(
+    "/check",
+    summary="The check form; with `units`, a check as a link: the report (HTML for browsers, JSON otherwise)",
+    tags=["check"],
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+)
+async def check_get(
+    request: Request, qualification: str | None = None, units: str | None = None, program: bool = False, format: str | None = None
+) -> Response:
+    """``GET /check`` is the form; ``GET /check?qualification=…&units=…`` checks those codes (separated by commas,
+    semicolons, spaces or lines), answered as ``POST /check`` answers."""
+    if units is None:
+        return await run_in_threadpool(_check_form, request)
+    submission = check.read_query(dict(request.query_params))
+    report = await run_in_threadpool(endpoint(request).check, submission, None, False)
+    if not _wants_html(format, request.headers.get("accept"), False):
+        return respond(report) if isinstance(report, Outcome) else JSONResponse(report, headers={"Vary": "Accept"})
+    return await run_in_threadpool(_check_page, request, submission, None, False, report)
+
+
+def _check_form(request: Request) -> HTMLResponse:
     return page(
         request,
         "check.html",
@@ -203,17 +222,46 @@ def check_form(request: Request) -> HTMLResponse:
     )
 
 
+def _wants_html(fmt: str | None, accept: str | None, from_form: bool) -> bool:
+    """A page: ``format=html``, else a browser's Accept, else a form that does not ask for JSON (``curl -F``)."""
+    if fmt is not None:
+        return fmt == "html"
+    if protocol.accepts_html(accept):
+        return True
+    return from_form and "json" not in (accept or "").lower()
+
+
 _CHECK_BODY = {
     "requestBody": {
         "required": True,
         "content": {
             **{media: {"schema": {"type": "string"}} for media in check.SUFFIXES},
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "properties": {
+                                "qualification": {"type": "string", "description": "IRI or short id, e.g. N78SPS01-4-asesor"},
+                                "units": {
+                                    "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}],
+                                    "description": "unit codes: a list, or one text separated by commas, semicolons, spaces or lines",
+                                },
+                                "program": {"type": "boolean"},
+                            },
+                            "required": ["units"],
+                        },
+                        {"type": "array", "items": {"type": "string"}},
+                    ]
+                },
+                "example": {"qualification": "N78SPS01-4-asesor", "units": ["M.74SPS03.088.2", "M.74SPS03.090.1", "M.74SPS03.104.1"]},
+            },
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
                     "properties": {
                         "qualification": {"type": "string"},
-                        "units": {"type": "string", "description": "unit codes, separated by spaces or lines"},
+                        "units": {"type": "string", "description": "unit codes, separated by commas, semicolons, spaces or lines"},
                         "record": {
                             "type": "string",
                             "format": "binary",
@@ -270,9 +318,8 @@ async def check_post(request: Request) -> Response:
     e = endpoint(request)
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
-    fmt = request.query_params.get("format")
     from_form = media in check.FORMS
-    as_html = fmt == "html" or (fmt is None and (from_form or protocol.accepts_html(request.headers.get("accept"))) and fmt != "json")
+    as_html = _wants_html(request.query_params.get("format"), request.headers.get("accept"), from_form)
     if media not in check.SUFFIXES and not from_form:
         known = ", ".join([*check.SUFFIXES, *check.FORMS])
         return respond(
@@ -280,7 +327,7 @@ async def check_post(request: Request) -> Response:
                 415,
                 "unsupported media type",
                 f"POST a record as one of {known}, not {media or 'no content type'}.",
-                "Kirim catatan sebagai Turtle, JSON-LD, CSV, atau formulir.",
+                f"Kirim catatan sebagai salah satu dari {known}, bukan {media or 'tanpa jenis konten'}.",
             )
         )
     limit = e.config.max_query_bytes
@@ -295,14 +342,19 @@ async def check_post(request: Request) -> Response:
                 limit=limit,
             )
         )
-    submission = check.read_form(media, content_type, body) if from_form else check.Submission(body, check.SUFFIXES[media])
+    if from_form:
+        submission = check.read_form(media, content_type, body)
+    elif media == "application/json":
+        submission = check.read_json(body)
+    else:
+        submission = check.Submission(body, check.SUFFIXES[media])
     if isinstance(submission, Outcome):
         return respond(submission)
     qualification = request.query_params.get("qualification") or None
     program = request.query_params.get("program", "").lower() in ("1", "true", "yes", "on")
     report = await run_in_threadpool(e.check, submission, qualification, program)
     if not as_html:
-        return respond(report) if isinstance(report, Outcome) else JSONResponse(report)
+        return respond(report) if isinstance(report, Outcome) else JSONResponse(report, headers={"Vary": "Accept"})
     return await run_in_threadpool(_check_page, request, submission, qualification, program, report)
 
 

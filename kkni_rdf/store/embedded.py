@@ -199,7 +199,10 @@ class KkniStore:
                 raise update_refused() from None
             raise query_error(exc, text) from None
         except RuntimeError as exc:  # the engine cannot evaluate what the query asks (an unknown function, …)
-            raise QueryError(f"the query cannot be evaluated: {exc}") from None
+            raise QueryError(
+                f"the query cannot be evaluated: {exc}",
+                pesan=f'kueri tidak dapat dievaluasi; kata-kata mesin kueri (bahasa Inggris): "{exc}"',
+            ) from None
 
     def __len__(self) -> int:
         """The quads in the named graphs (what the files hold; the default graph repeats them)."""

@@ -95,7 +95,7 @@ def service_refused() -> Refused:
         "service refused",
         "SERVICE is not allowed: this endpoint never makes requests to other servers. Query them yourself, or load their data. "
         "(The word SERVICE is refused wherever it could be read as the keyword, in an IRI too; inside a string or a comment it is fine.)",
-        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain. "
+        "SERVICE tidak diizinkan: endpoint ini tidak pernah mengirim permintaan ke server lain. Kueri server itu sendiri, atau muat datanya. "
         "(Kata SERVICE ditolak di mana pun ia dapat dibaca sebagai kata kunci, juga di dalam IRI; di dalam string atau komentar boleh.)",
     )
 
@@ -105,7 +105,7 @@ def update_refused() -> Refused:
         403,
         "update refused",
         "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused; updates are not supported here.",
-        "Endpoint ini hanya-baca: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) ditolak.",
+        "Endpoint ini hanya-baca: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) ditolak; pembaruan tidak didukung di sini.",
     )
 
 
@@ -114,7 +114,7 @@ def unknown_graphs(unknown: Iterable[str], known: Iterable[str]) -> Refused:
         400,
         "unknown graph",
         "The dataset names graphs this store does not hold; graphs are never fetched from the web.",
-        "Dataset menyebut graf yang tidak ada di sini; graf tidak pernah diambil dari web.",
+        "Dataset menyebut graf yang tidak disimpan di penyimpan data ini; graf tidak pernah diambil dari web.",
         unknown=sorted(set(unknown)),
         known=sorted(known),
     )
@@ -125,7 +125,7 @@ def too_deep(exc: TooDeep) -> Refused:
         400,
         "too deeply nested",
         f"The query is nested more than {exc.limit} levels deep (brackets, braces, triple terms); write it flatter.",
-        f"Kueri bersarang lebih dari {exc.limit} tingkat; tulis lebih datar.",
+        f"Kueri bersarang lebih dari {exc.limit} tingkat (kurung siku, kurung kurawal, triple term); tulis lebih datar.",
         line=exc.line,
         column=exc.column,
         limit=exc.limit,

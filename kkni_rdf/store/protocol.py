@@ -27,16 +27,18 @@ from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from kkni_rdf.store.syntax import readable
+from kkni_rdf.store.syntax import readable, undeclared_prefix
 
 
 class QueryError(ValueError):
     """A query the engine cannot parse or run, with where the problem is."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, pesan: str | None = None) -> None:
         self.message = message
         self.line = line
         self.column = column
+        # the same in Indonesian; else the words of whoever refused it (an engine, a store), quoted
+        self.pesan = pesan or f'Kueri tidak dapat dijalankan; pesan aslinya (bahasa Inggris): "{message}"'
         where = f" at line {line}, column {column}" if line is not None else ""
         super().__init__(f"{message}{where}")
 
@@ -56,14 +58,20 @@ def query_error(exc: SyntaxError, query: str | None = None) -> QueryError:
         return QueryError(text)
     line, column, detail = int(m[1]), int(m[2]), m[3]
     if query is not None:
-        message, line, column = readable(query, line, column, detail)
-        return QueryError(message, line, column)
+        message, pesan, line, column = readable(query, line, column, detail)
+        return QueryError(message, line, column, pesan)
     if "Prefix not found" in detail:
-        detail = "undeclared prefix (add a PREFIX line for it)"
-    elif detail.startswith("expected one of "):
+        message, pesan = undeclared_prefix(None)
+        return QueryError(message, line, column, pesan)
+    if detail.startswith("expected one of "):
         options = [o.strip() for o in detail[len("expected one of ") :].split(",") if o.strip() and "'" not in o]
-        detail = "unexpected text; expected " + ", ".join(options[:8]) if options else "unexpected text"
-    return QueryError(f"syntax error: {detail}", line, column)
+        if options:
+            shown = ", ".join(options[:8])
+            return QueryError(
+                f"syntax error: unexpected text; expected {shown}", line, column, f"kesalahan sintaks: teks tak terduga; diharapkan {shown}"
+            )
+        return QueryError("syntax error: unexpected text", line, column, "kesalahan sintaks: teks tak terduga")
+    return QueryError(f"syntax error: {detail}", line, column, f'kesalahan sintaks; kata-kata pengurai (bahasa Inggris): "{detail}"')
 
 
 #: What a query answers with: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
@@ -130,6 +138,7 @@ def graph_sizes(store: QueryableStore) -> list[tuple[str, int]]:
 
 
 _ANSWERS = {ox.QuerySolutions: "solutions (a SELECT query)", ox.QueryBoolean: "a boolean (an ASK query)", ox.QueryTriples: "triples"}
+_JAWABAN = {ox.QuerySolutions: "solusi (kueri SELECT)", ox.QueryBoolean: "boolean (kueri ASK)", ox.QueryTriples: "triple"}
 
 
 _R = TypeVar("_R", ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples)
@@ -137,5 +146,8 @@ _R = TypeVar("_R", ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples)
 
 def _expect(result: QueryResult, kind: type[_R], form: str) -> _R:
     if not isinstance(result, kind):
-        raise QueryError(f"expected {form} query; this one answers with {_ANSWERS[type(result)]}")
+        raise QueryError(
+            f"expected {form} query; this one answers with {_ANSWERS[type(result)]}",
+            pesan=f"diharapkan kueri {form.split(' ', 1)[-1]}; kueri ini menjawab dengan {_JAWABAN[type(result)]}",
+        )
     return result

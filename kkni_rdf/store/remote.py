@@ -81,6 +81,7 @@ from kkni_rdf.store.derived import derived_triples
 from kkni_rdf.store.embedded import GraphFile, default_graph_files, default_prefixes
 from kkni_rdf.store.guard import analyse, check_dataset_clause, check_graphs, is_update, update_refused
 from kkni_rdf.store.protocol import Dataset, QueryError, query_error
+from kkni_rdf.store.syntax import undeclared_prefix
 from kkni_rdf.store.virtuoso import fix_results, is_virtuoso, pragmas, rewrite
 
 #: SELECT and ASK: SPARQL results in JSON, else XML.
@@ -267,11 +268,12 @@ def server_query_error(body: str, prologue_lines: int, query: str | None = None)
     if m:
         detail = m[2].strip()
         prefix = _VIRTUOSO_PREFIX.search(detail)
-        if prefix:
-            detail = f"undeclared prefix '{prefix[1]}' (add a PREFIX line for it)"
-        elif not detail.lower().startswith("syntax error"):
-            detail = f"syntax error: {detail}"
         line = int(m[1])
+        if prefix:
+            message, pesan = undeclared_prefix(prefix[1])
+            return QueryError(message, line - prologue_lines, None, pesan) if line > prologue_lines else QueryError(message, pesan=pesan)
+        if not detail.lower().startswith("syntax error"):
+            detail = f"syntax error: {detail}"
         return QueryError(detail, line - prologue_lines) if line > prologue_lines else QueryError(detail)
     return QueryError(text[:500] or "the store rejected the query")
 

@@ -54,36 +54,51 @@ def _rdflib_offset(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _hint(token: str, at_start: bool, from_rdflib: bool, detail: str) -> str:
-    """What to say about the wrong ``token``."""
+def _hint(token: str, at_start: bool, from_rdflib: bool, detail: str) -> tuple[str, str]:
+    """What to say about the wrong ``token``: (in English, in Indonesian)."""
     word = token.upper()
     if at_start and word not in _FORMS:
         near = difflib.get_close_matches(word, _FORMS, n=1, cutoff=0.6)
         return (
-            f"did you mean {near[0]}? " if near else ""
-        ) + "a query starts with SELECT, CONSTRUCT, DESCRIBE or ASK (after its PREFIX lines)"
+            (f"did you mean {near[0]}? " if near else "")
+            + "a query starts with SELECT, CONSTRUCT, DESCRIBE or ASK (after its PREFIX lines)",
+            (f"maksud Anda {near[0]}? " if near else "") + "kueri diawali SELECT, CONSTRUCT, DESCRIBE atau ASK (setelah baris PREFIX-nya)",
+        )
     near = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75) if token.isalpha() and word not in KEYWORDS else []
     if near:
-        return f"did you mean {near[0]}?"
+        return f"did you mean {near[0]}?", f"maksud Anda {near[0]}?"
     if from_rdflib and (token[0] in "?$<:" or (token[0].isalpha() and ":" in token)):
-        return "this triple pattern cannot be read; a triple needs a subject, a predicate and an object, and triples are separated by '.'"
+        return (
+            "this triple pattern cannot be read; a triple needs a subject, a predicate and an object, and triples are separated by '.'",
+            "pola triple ini tidak dapat dibaca; triple memerlukan subjek, predikat dan objek, dan antar-triple dipisahkan dengan '.'",
+        )
     expected = [o.strip() for o in re.sub(r"^expected (one of )?", "", detail).split(",")] if detail.startswith("expected ") else []
     expected = [o for o in expected if o and o != "[_]" and not o.startswith(('"', "'"))]
     if 0 < len(expected) <= 2:
-        return f"expected {' or '.join(expected)} after it"
-    return "the query cannot be read from here"
+        return f"expected {' or '.join(expected)} after it", f"setelahnya diharapkan {' atau '.join(expected)}"
+    return "the query cannot be read from here", "kueri tidak dapat dibaca mulai dari sini"
 
 
-def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, int]:
-    """A syntax error in words, at the first wrong token: (message, line, column). ``line``, ``column``
-    and ``detail`` are Oxigraph's."""
+def undeclared_prefix(prefix: str | None) -> tuple[str, str]:
+    """The message for a prefix the query uses without a PREFIX line: (in English, in Indonesian), naming it where known."""
+    if prefix is None:
+        return "undeclared prefix (add a PREFIX line for it)", "prefiks tidak dideklarasikan (tambahkan baris PREFIX untuknya)"
+    return (
+        f"undeclared prefix {prefix!r} (add a PREFIX line for it, e.g. PREFIX {prefix}: <…>)",
+        f"prefiks {prefix!r} tidak dideklarasikan (tambahkan baris PREFIX untuknya, mis. PREFIX {prefix}: <…>)",
+    )
+
+
+def readable(text: str, line: int, column: int, detail: str) -> tuple[str, str, int, int]:
+    """A syntax error in words, at the first wrong token: (message, pesan: the same in Indonesian, line, column).
+    ``line``, ``column`` and ``detail`` are Oxigraph's."""
     if "Prefix not found" in detail:  # Oxigraph points just past the prefixed name: name its prefix, where it starts
         before = text[: min(_offset(text, line, column), len(text))]
         m = _PNAME_BEFORE.search(before)
         if m is None:
-            return "undeclared prefix (add a PREFIX line for it)", line, column
+            return *undeclared_prefix(None), line, column
         at_line, at_column = _line_column(text, m.start(1))
-        return f"undeclared prefix {m[1]!r} (add a PREFIX line for it, e.g. PREFIX {m[1]}: <…>)", at_line, at_column
+        return *undeclared_prefix(m[1]), at_line, at_column
     offset = min(_offset(text, line, column), len(text))
     other = _rdflib_offset(text)
     from_rdflib = other is not None and other[0] < offset
@@ -95,6 +110,7 @@ def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, 
     if offset >= len(text):
         return (
             "syntax error: the query ends too early; something is missing at its end (a closing } or ), or a triple's object?)",
+            "kesalahan sintaks: kueri berakhir terlalu cepat; ada yang kurang di akhirnya (} atau ) penutup, atau objek sebuah triple?)",
             at_line,
             at_column,
         )
@@ -102,4 +118,5 @@ def readable(text: str, line: int, column: int, detail: str) -> tuple[str, int, 
     token = m[0] if m else text[offset]
     prologue = _PROLOGUE.match(text)
     at_start = prologue is not None and offset == len(prologue[0])
-    return f"syntax error at {token!r}: {_hint(token, at_start, from_rdflib, detail)}", at_line, at_column
+    en, id_ = _hint(token, at_start, from_rdflib, detail)
+    return f"syntax error at {token!r}: {en}", f"kesalahan sintaks pada {token!r}: {id_}", at_line, at_column

@@ -300,3 +300,107 @@ def test_check_behind_store_answers_from_the_remote_data(remote: str, web: TestC
     # the form offers the served store's qualifications
     form = httpx.get(remote + "/check", headers=HTML, timeout=30)
     assert form.status_code == 200 and form.text.count('<option value="N78') == 13 and "N78SPS01-5-asesor" not in form.text
+
+
+# --------------------------------------------------------------------------- lists as people paste them (issue 21)
+
+PASTED = "M.74SPS03.088.2, M.74SPS03.090.1, M.74SPS03.104.1"  # N78SPS01-4-asesor: 2 core + 1 elective, all held
+
+
+def test_a_comma_list_is_achieved_over_every_way_in(web: TestClient) -> None:
+    q = "N78SPS01-4-asesor"
+    answers = [
+        web.post("/check", content=PASTED.encode(), headers={"Content-Type": "text/plain"}, params={"qualification": q}),
+        web.post("/check", json={"qualification": q, "units": PASTED.split(", ")}),
+        web.post("/check", json={"qualification": q, "units": PASTED}),
+        web.get("/check", params={"qualification": q, "units": PASTED}),
+        web.get("/check", params={"qualification": q, "units": PASTED, "format": "json"}, headers=HTML),
+        web.post("/check", data={"qualification": q, "units": PASTED}, headers={"Accept": "application/json"}),
+        web.post("/check", files={"units": (None, PASTED), "qualification": (None, q)}, headers={"Accept": "application/json"}),
+    ]
+    for r in answers:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/json"), r.text
+        body = r.json()
+        assert body["achieved"] is True and body["missingCore"] == [] and body["notInQualification"] == [] and body["otherVersions"] == {}
+
+
+def test_the_json_body_is_read_whole_and_checked(web: TestClient) -> None:
+    r = web.post("/check", json={"units": ["M.74SPS03.088.2"]})
+    assert r.status_code == 400 and "name the qualification" in r.json()["message"]
+    r = web.post("/check", json={"qualification": 5, "units": []})
+    assert (
+        r.status_code == 400
+        and '"qualification" must be a string' in r.json()["message"]
+        and r.json()["pesan"].startswith('"qualification" harus')
+    )
+    r = web.post("/check", json={"qualification": "N78SPS01-4-asesor", "units": ["M.74SPS03.088.2"], "program": "yes"})
+    assert r.status_code == 400 and '"program" must be true or false' in r.json()["message"]
+    r = web.post("/check", json={"qualification": "N78SPS01-3-tenaga-pelatihan", "units": [], "program": True})
+    assert r.status_code == 200 and r.json()["kind"] == "program"
+
+
+def test_a_check_as_a_link_is_a_page_for_browsers(web: TestClient) -> None:
+    r = web.get(
+        "/check",
+        params={"qualification": "N78SPS01-4-asesor", "units": "m74sps03.088.2;M.74SPS03.090.1;M.74SPS03.104.1", "lang": "en"},
+        headers=HTML,
+    )
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'class="verdict ok"' in r.text and "achieved" in r.text and 'class="read-as"><code>m74sps03.088.2</code>' in r.text
+    assert '<option value="N78SPS01-4-asesor" selected>' in r.text
+    # every link of the report leads to a page this endpoint serves
+    report = r.text[r.text.index('id="report"') : r.text.index("</section>")]
+    links = set(re.findall(r'href="(/[^"]+)"', report))
+    assert links and all(web.get(link.replace("&amp;", "&"), headers=HTML).status_code == 200 for link in links), links
+    # a form post (as a browser sends it) is still a page; with Accept: application/json, JSON
+    form = {"qualification": "N78SPS01-4-asesor", "units": PASTED}
+    assert web.post("/check", data=form, headers=HTML).headers["content-type"].startswith("text/html")
+    assert web.post("/check", data=form).headers["content-type"].startswith("text/html")  # a form, no Accept: as a browser
+    assert web.post("/check", data=form, params={"format": "json"}, headers=HTML).headers["content-type"].startswith("application/json")
+    r = web.get("/check", params={"qualification": "N78SPS01", "units": PASTED})
+    assert r.status_code == 400 and "names 10 qualifications" in r.json()["message"]
+
+
+@pytest.mark.e2e
+def test_a_json_check_with_curl_over_a_real_socket(live: str) -> None:
+    curl = shutil.which("curl")
+    assert curl, "curl is missing (apt-get install curl)"
+    body = json.dumps({"qualification": "N78SPS01-4-asesor", "units": PASTED.split(", ")})
+    done = subprocess.run(
+        [
+            curl,
+            "-sS",
+            "-w",
+            "\n%{http_code} %{content_type}",
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            body,
+            live + "/check",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    text, _, status = done.stdout.rpartition("\n")
+    assert done.returncode == 0 and status.startswith("200 application/json"), done.stdout + done.stderr
+    assert json.loads(text)["achieved"] is True and json.loads(text)["missingCore"] == []
+    # the README's form example: curl -F, asking for JSON
+    done = subprocess.run(
+        [curl, "-sS", "-H", "Accept: application/json", "-F", "qualification=N78SPS01-4-asesor", "-F", f"units={PASTED}", live + "/check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["achieved"] is True, done.stdout + done.stderr
+    # the link
+    done = subprocess.run(
+        [curl, "-sS", "-G", "--data-urlencode", "qualification=N78SPS01-4-asesor", "--data-urlencode", f"units={PASTED}", live + "/check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["achieved"] is True, done.stdout + done.stderr
