@@ -338,7 +338,7 @@ def named_query_paths(named: Iterable[NamedQuery]) -> dict[str, object]:
 
 @router.get(
     "/download/{filename}",
-    summary="The whole graph: kkni.ttl, kkni.nt, kkni.jsonld, kkni.rdf (named graphs merged), kkni.nq, kkni.trig (with named graphs)",
+    summary="The whole graph: kkni.ttl, kkni.nt, kkni.rdf (named graphs merged), kkni.nq, kkni.trig, kkni.jsonld (with named graphs)",
     tags=["downloads"],
     responses={200: {"content": {f.media_type: {} for f in GRAPH_FORMATS}}, 404: {"description": "No such download"}},
 )
