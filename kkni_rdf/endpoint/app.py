@@ -39,6 +39,7 @@ from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
+from kkni_rdf.export.jsonld import context_file
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
 
 __all__ = ["Endpoint", "EndpointConfig", "create_app", "serve", "sparql"]
@@ -274,6 +275,16 @@ async def sparql_post(request: Request) -> Response:
 @router.get("/.well-known/void", summary="The VoID description of the dataset", tags=["service"], responses=_RDF_200)
 def void(request: Request, format: FormatParam = None, accept: AcceptHeader = None) -> Response:
     return respond(endpoint(request).void(public_url(request), protocol.graph_format(accept, format)))
+
+
+@router.get(
+    "/context/v1.jsonld",
+    summary="The JSON-LD context, version 1, of kkni.jsonld and `kkni export --to jsonld` (published as https://w3id.org/kkni/context/v1.jsonld)",
+    tags=["downloads"],
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+def jsonld_context() -> Response:
+    return Response(context_file().read_bytes(), media_type="application/ld+json", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/queries", summary="The named queries (queries/*.rq) with their header comments", tags=["queries"])

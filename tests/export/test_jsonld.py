@@ -13,12 +13,15 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from fastapi.testclient import TestClient
 from pyld import jsonld  # type: ignore[import-untyped]
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from kkni_rdf import export
+from kkni_rdf.endpoint.app import create_app
 from kkni_rdf.endpoint.describe import build_downloads
+from kkni_rdf.endpoint.service import EndpointConfig
 from kkni_rdf.export.jsonld import serialize_jsonld, store_quads
 from kkni_rdf.namespaces import KKNI, OWL, RDF, RDFS, XSD
 from kkni_rdf.resources import ontology_files
@@ -234,3 +237,23 @@ def test_typed_values_become_json_numbers_and_booleans() -> None:
     node = doc if "id" in doc else doc["@graph"][0]
     assert (node["position"], node["ordinal"], node["noPrerequisite"]) == (7, -12, True)
     _assert_same_quads(_dataset(_pyld_quads(json.dumps(doc).encode())), _source(quads))
+
+
+def test_the_endpoint_serves_the_context_at_its_stable_path() -> None:
+    with TestClient(create_app(EndpointConfig(workers=1))) as client:
+        r = client.get("/context/v1.jsonld", headers={"Origin": "https://example.org"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+        assert r.content == export.context_file().read_bytes()
+        assert r.headers["access-control-allow-origin"] == "*"  # browsers' JSON-LD processors fetch it cross-origin
+        assert export.CONTEXT_IRI.endswith("/context/v1.jsonld")
+        # a document that points at the served context, as a web developer writes one, reads the same as the inline one
+        remote = {"@context": "http://testserver/context/v1.jsonld", "id": "https://w3id.org/kkni/level/5", "levelNumber": 5}
+
+        def loader(url: str, options: object = None) -> dict[str, Any]:
+            return {"contextUrl": None, "documentUrl": url, "document": client.get(url).json()}
+
+        quads = jsonld.to_rdf(remote, {"format": "application/n-quads", "documentLoader": loader})
+        assert (
+            quads
+            == '<https://w3id.org/kkni/level/5> <https://w3id.org/kkni/ontology#levelNumber> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        )
