@@ -1,4 +1,4 @@
-"""The other exports: the project's own JSON-LD, the SKOS scheme of units, the CSV tables, and the command line."""
+"""The other exports: the SKOS scheme of units, the CSV tables, the command line, and byte stability (the JSON-LD: test_jsonld.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from kkni_rdf.cli import main
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.namespaces import SKOS
 from kkni_rdf.store.embedded import KkniStore
-
-ROOT = Path(__file__).resolve().parents[2]
-CURATED = sorted((ROOT / "data" / "crosswalks").glob("*.ttl")) + sorted((ROOT / "data" / "alignments").glob("*.ttl"))
 
 
 def test_jsonld_and_skos_exports_are_byte_stable(store: KkniStore) -> None:
