@@ -277,16 +277,6 @@ def void(request: Request, format: FormatParam = None, accept: AcceptHeader = No
     return respond(endpoint(request).void(public_url(request), protocol.graph_format(accept, format)))
 
 
-@router.get(
-    "/context/v1.jsonld",
-    summary="The JSON-LD context, version 1, of kkni.jsonld and `kkni export --to jsonld` (published as https://w3id.org/kkni/context/v1.jsonld)",
-    tags=["downloads"],
-    responses={200: {"content": {"application/ld+json": {}}}},
-)
-def jsonld_context() -> Response:
-    return Response(context_file().read_bytes(), media_type="application/ld+json", headers={"Cache-Control": "public, max-age=3600"})
-
-
 @router.get("/queries", summary="The named queries (queries/*.rq) with their header comments", tags=["queries"])
 async def queries(request: Request) -> list[dict[str, object]]:
     return [q.as_dict() for q in endpoint(request).named_queries.values()]
@@ -359,6 +349,16 @@ async def download(request: Request, filename: str) -> Response:
         return respond(found)
     media, body = found
     return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get(
+    "/context/v1.jsonld",
+    summary="The JSON-LD context, version 1, of kkni.jsonld and `kkni export --to jsonld` (published as https://w3id.org/kkni/context/v1.jsonld)",
+    tags=["downloads"],
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+def jsonld_context() -> Response:
+    return Response(context_file().read_bytes(), media_type="application/ld+json", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get(
