@@ -39,6 +39,7 @@ from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
+from kkni_rdf.export.jsonld import context_file
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
 
 __all__ = ["Endpoint", "EndpointConfig", "create_app", "serve", "sparql"]
@@ -348,7 +349,7 @@ def named_query_paths(named: Iterable[NamedQuery]) -> dict[str, object]:
 
 @router.get(
     "/download/{filename}",
-    summary="The whole graph: kkni.ttl, kkni.nt, kkni.jsonld, kkni.rdf (named graphs merged), kkni.nq, kkni.trig (with named graphs)",
+    summary="The whole graph: kkni.ttl, kkni.nt, kkni.rdf (named graphs merged), kkni.nq, kkni.trig, kkni.jsonld (with named graphs)",
     tags=["downloads"],
     responses={200: {"content": {f.media_type: {} for f in GRAPH_FORMATS}}, 404: {"description": "No such download"}},
 )
@@ -358,6 +359,16 @@ async def download(request: Request, filename: str) -> Response:
         return respond(found)
     media, body = found
     return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get(
+    "/context/v1.jsonld",
+    summary="The JSON-LD context, version 1, of kkni.jsonld and `kkni export --to jsonld` (published as https://w3id.org/kkni/context/v1.jsonld)",
+    tags=["downloads"],
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+def jsonld_context() -> Response:
+    return Response(context_file().read_bytes(), media_type="application/ld+json", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get(

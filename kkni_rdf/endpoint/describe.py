@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kkni_rdf import __version__
+from kkni_rdf.export.jsonld import load_context, serialize_jsonld
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, rdf_format
 from kkni_rdf.namespaces import DCAT, DCTERMS, ENTAILMENT, KKNI, RDF, RDFS, SD, VOID, XSD
 from kkni_rdf.store.embedded import default_prefixes
@@ -18,7 +19,8 @@ TITLE_ID = "Kualifikasi KKNI (Kepmenaker 3/2021) sebagai data tertaut"
 #: The data's licence (README: the ontology, the graph's structure, the translations and the shapes).
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
-#: The whole graph at stable URLs: file name → format key. The triple formats merge the named graphs.
+#: The whole graph at stable URLs: file name → format key. The triple formats merge the named graphs;
+#: N-Quads, TriG and JSON-LD (compacted with the published context, kkni_rdf.export.jsonld) keep them.
 DOWNLOADS = {
     "kkni.ttl": "turtle",
     "kkni.nt": "ntriples",
@@ -239,6 +241,9 @@ def build_downloads(store: QueryableStore) -> dict[str, tuple[str, bytes]]:
     out = {}
     for name, key in DOWNLOADS.items():
         fmt = rdf_format(key)
-        body = ox.serialize(quads if key in _QUAD_FORMATS else triples, format=fmt, prefixes=prefixes) or b""
+        if key == "jsonld":
+            body = serialize_jsonld(quads, load_context()["@context"])
+        else:
+            body = ox.serialize(quads if key in _QUAD_FORMATS else triples, format=fmt, prefixes=prefixes) or b""
         out[name] = (content_type(fmt.media_type), body)
     return out

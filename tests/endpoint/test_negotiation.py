@@ -37,7 +37,7 @@ def test_named_queries_are_a_gallery_for_browsers_and_json_for_machines(web: Tes
     page = web.get("/queries", headers=HTML)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     names = [p.stem for p in query_files()]
-    assert page.text.count('<article class="example"') == len(names) == 26
+    assert page.text.count('<article class="example"') == len(names) == 27
     for name in names:  # title, question, open in the editor, run
         assert f'data-name="{name}"' in page.text and f'href="/queries/{name}?format=csv"' in page.text
     assert page.text.count('class="open" href="/#query=') == len(names)

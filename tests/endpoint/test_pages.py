@@ -44,8 +44,13 @@ def test_values_are_listed_in_their_natural_order() -> None:
 
 def test_proposed_mappings_are_marked_as_proposed(web: TestClient) -> None:
     page = web.get("/level/5", headers=HTML, params={"lang": "en"}).text
-    for target in ("http://data.europa.eu/snb/eqf/5", "/aqrf/level/5"):
-        row = next(line for line in page.splitlines() if target in line and "closeMatch" in line)
+    for target, relation in (
+        ("http://data.europa.eu/snb/eqf/5", "closeMatch"),
+        ("/aqrf/level/5", "closeMatch"),
+        ("/aqf/level/5", "narrowMatch"),
+        ("/aqf/level/6", "narrowMatch"),
+    ):
+        row = next(line for line in page.splitlines() if target in line and relation in line)
         assert 'class="status proposed"' in row and ">proposed</a>" in row, row
     assert ">diusulkan</a>" in web.get("/level/5", headers=HTML, params={"lang": "id"}).text
 

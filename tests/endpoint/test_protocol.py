@@ -343,7 +343,6 @@ def test_void_and_its_downloads(client: TestClient) -> None:
     [
         ("kkni.ttl", ox.RdfFormat.TURTLE),
         ("kkni.nt", ox.RdfFormat.N_TRIPLES),
-        ("kkni.jsonld", ox.RdfFormat.JSON_LD),
         ("kkni.rdf", ox.RdfFormat.RDF_XML),
     ],
 )
@@ -357,7 +356,9 @@ def test_triple_downloads_hold_the_whole_graph(client: TestClient, store: KkniSt
     assert {q.triple for q in got if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))} == distinct
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("kkni.nq", ox.RdfFormat.N_QUADS), ("kkni.trig", ox.RdfFormat.TRIG)])
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("kkni.nq", ox.RdfFormat.N_QUADS), ("kkni.trig", ox.RdfFormat.TRIG), ("kkni.jsonld", ox.RdfFormat.JSON_LD)]
+)
 def test_quad_downloads_keep_the_named_graphs(client: TestClient, store: KkniStore, name: str, fmt: ox.RdfFormat) -> None:
     got = list(ox.parse(client.get(f"/download/{name}").content, format=fmt))
     assert len(got) == len(store)

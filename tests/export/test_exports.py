@@ -1,39 +1,18 @@
-"""The other exports: the project's own JSON-LD, the SKOS scheme of units, the CSV tables, and the command line."""
+"""The other exports: the SKOS scheme of units, the CSV tables, the command line, and byte stability (the JSON-LD: test_jsonld.py)."""
 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 
 from kkni_rdf import export
 from kkni_rdf.cli import main
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.namespaces import SKOS
-from kkni_rdf.resources import resource
 from kkni_rdf.store.embedded import KkniStore
-
-ROOT = Path(__file__).resolve().parents[2]
-CURATED = sorted((ROOT / "data" / "crosswalks").glob("*.ttl")) + sorted((ROOT / "data" / "alignments").glob("*.ttl"))
-
-
-def test_jsonld_export_reads_back_as_the_graph(store: KkniStore) -> None:
-    data = export.jsonld_document(store)
-    doc = json.loads(data)
-    published = json.loads(export.context_file().read_text(encoding="utf-8"))
-    assert doc["@context"] == published["@context"], "the document uses the published context, version 1"
-    assert export.CONTEXT_IRI.endswith("/v1.jsonld")
-    back = Graph().parse(data=data, format="json-ld")
-    assert isomorphic(back, export.data_graph(store))
-    quads = ox.Store()
-    for path in [*resource("data").glob("*.ttl"), *CURATED]:
-        quads.load(path.read_bytes(), format=ox.RdfFormat.TURTLE)
-    assert len(back) == len(quads)  # every triple of the decree, the crosswalks and the alignments
 
 
 def test_jsonld_and_skos_exports_are_byte_stable(store: KkniStore) -> None:

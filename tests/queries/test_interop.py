@@ -46,6 +46,39 @@ def test_no_shipped_mapping_claims_official_status() -> None:
         assert (None, KKNI.mappingStatus, KKNI.Official) not in Graph().parse(path), path
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "crosswalks").glob("*.ttl")), ids=lambda p: p.name)
+def test_a_level_crosswalk_maps_every_kkni_level_in_order(path: Path) -> None:
+    """Every KKNI level (1-9) maps to at least one level of the target framework, and the mappings never
+    cross: a higher KKNI level never maps below a lower one's target."""
+    g = Graph().parse(path)
+    targets: dict[int, set[int]] = {}
+    for m in g.subjects(RDF.type, KKNI.LevelMapping):
+        subject, target = g.value(m, KKNI.mappingSubject), g.value(m, KKNI.mappingObject)
+        targets.setdefault(int(str(subject).rsplit("/", 1)[-1]), set()).add(int(str(g.value(target, SKOS.notation))))
+    assert sorted(targets) == list(range(1, 10))
+    for low, high in zip(range(1, 9), range(2, 10), strict=True):
+        assert max(targets[low]) <= min(targets[high]), (path.name, low, high)
+
+
+def test_the_aqf_crosswalk_reaches_all_ten_aqf_levels_from_its_published_criteria() -> None:
+    g = Graph().parse(ROOT / "data" / "crosswalks" / "aqf.ttl")
+    scheme = URIRef("https://w3id.org/kkni/aqf/level")
+    levels = set(g.objects(scheme, SKOS.hasTopConcept))
+    assert {str(g.value(c, SKOS.notation)) for c in levels} == {str(n) for n in range(1, 11)}
+    assert {g.value(m, KKNI.mappingObject) for m in g.subjects(RDF.type, KKNI.LevelMapping)} == levels
+    source = URIRef("https://w3id.org/kkni/source/aqf-2013")
+    for m in g.subjects(RDF.type, KKNI.LevelMapping):
+        assert (m, URIRef("http://purl.org/dc/terms/source"), source) in g
+        assert {o.language for o in g.objects(m, KKNI.rationale) if isinstance(o, Literal)} == {"id", "en"}
+        n = str(g.value(g.value(m, KKNI.mappingObject), SKOS.notation))
+        assert f"AQF 2013, level {n}" in str(next(o for o in g.objects(m, KKNI.rationale) if o.language == "en"))  # type: ignore[attr-defined]
+    # KKNI 5 spans AQF 5 and 6; the other levels map one to one
+    assert set(g.objects(URIRef("https://w3id.org/kkni/level/5"), SKOS.narrowMatch)) == {
+        URIRef("https://w3id.org/kkni/aqf/level/5"),
+        URIRef("https://w3id.org/kkni/aqf/level/6"),
+    }
+
+
 def test_isco_mappings_name_the_printed_job_titles(decree: Decree) -> None:
     g = Graph().parse(ROOT / "data" / "alignments" / "isco.ttl")
     iris = Iris()

@@ -403,32 +403,48 @@ def _crosswalk(root: Path, name: str) -> Graph:
 def test_level_crosswalk(store: KkniStore, root: Path) -> None:
     rows = run(store, "level-crosswalk.rq")
     expected = set()
-    for name in ("aqrf", "eqf"):
+    for name in ("aqf", "aqrf", "eqf"):
         g = _crosswalk(root, name)
         for m in g.subjects(None, KKNI.LevelMapping):
             subject = g.value(m, KKNI.mappingSubject)
             target = g.value(m, KKNI.mappingObject)
             expected.add((int(str(subject).rsplit("/", 1)[-1]), str(target), str(g.value(m, KKNI.mappingStatus))))
     assert {(r["kkniLevel"], r["target"], r["status"]) for r in rows} == expected
-    assert len(rows) == 18  # 9 KKNI levels x 2 frameworks
+    assert len(rows) == 28  # 9 KKNI levels x 2 frameworks (AQRF, EQF) + 10 AQF mappings (KKNI 5 spans AQF 5 and 6)
     # nothing in these files is presented as official
     assert {r["status"] for r in rows} == {str(KKNI.Proposed)}
     assert all(r["rationale"] for r in rows)
 
 
 @pytest.mark.parametrize(
-    ("query", "scheme_var"), [("qualifications-by-aqrf-level.rq", "aqrfLevel"), ("qualifications-by-eqf-level.rq", "eqfLevel")]
+    ("query", "scheme_var"),
+    [
+        ("qualifications-by-aqf-level.rq", "aqfLevel"),
+        ("qualifications-by-aqrf-level.rq", "aqrfLevel"),
+        ("qualifications-by-eqf-level.rq", "eqfLevel"),
+    ],
 )
 def test_qualifications_by_framework_level(store: KkniStore, decree: Decree, root: Path, query: str, scheme_var: str) -> None:
-    name = "aqrf" if "aqrf" in query else "eqf"
+    name = query.removeprefix("qualifications-by-").removesuffix("-level.rq")
     g = _crosswalk(root, name)
-    target_of = {
-        int(str(g.value(m, KKNI.mappingSubject)).rsplit("/", 1)[-1]): str(g.value(g.value(m, KKNI.mappingObject), SKOS.notation))
-        for m in g.subjects(None, KKNI.LevelMapping)
-    }
+    targets_of: dict[int, set[str]] = {}
+    for m in g.subjects(None, KKNI.LevelMapping):
+        level = int(str(g.value(m, KKNI.mappingSubject)).rsplit("/", 1)[-1])
+        targets_of.setdefault(level, set()).add(str(g.value(g.value(m, KKNI.mappingObject), SKOS.notation)))
     rows = run(store, query)
-    assert {(short(r["qualification"]), r[scheme_var]) for r in rows} == {(x.short_id, target_of[x.level]) for x in decree.qualifications}
+    expected = {(x.short_id, target) for x in decree.qualifications for target in targets_of[x.level]}
+    assert {(short(r["qualification"]), r[scheme_var]) for r in rows} == expected
+    assert len(rows) == len(expected)
     assert all(r["status"] == str(KKNI.Proposed) for r in rows)
+
+
+def test_kkni_level_5_spans_two_aqf_levels(store: KkniStore, decree: Decree) -> None:
+    # nine KKNI levels meet ten AQF levels: level 5 maps to AQF 5 and 6, each narrower than it
+    rows = run(store, "qualifications-by-aqf-level.rq")
+    level5 = {x.short_id for x in decree.qualifications if x.level == 5}
+    assert {(short(r["qualification"]), r["aqfLevel"]) for r in rows if r["kkniLevel"] == 5} == {(q, n) for q in level5 for n in ("5", "6")}
+    assert {r["relation"] for r in rows if r["kkniLevel"] == 5} == {str(SKOS.narrowMatch)}
+    assert {(r["kkniLevel"], r["aqfLevel"]) for r in rows if r["kkniLevel"] != 5} == {(3, "3"), (4, "4"), (6, "7")}
 
 
 def test_job_roles_isco(store: KkniStore, decree: Decree, root: Path) -> None:
