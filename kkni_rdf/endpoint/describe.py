@@ -38,14 +38,34 @@ class GraphInfo:
 
     @property
     def description(self) -> str:
+        """What the graph is, and whose it is: the decree's text, or this project's ontology, shapes, proposals and report."""
         name = self.iri.rsplit("/graph/", 1)[-1]
-        if name == "ontology":
-            return "The KKNI ontology (OWL)."
-        if name.startswith("findings/"):
+        kind, _, rest = name.partition("/")
+        if name in _GRAPH_DESCRIPTIONS:
+            return _GRAPH_DESCRIPTIONS[name]
+        if kind == "findings":
             return (
-                f"The validation report (SHACL findings) on the decree {name.split('/', 1)[1]}: where the printed decree is inconsistent."
+                f"The kkni-rdf project's validation report (SHACL findings of its shapes) on the decree {rest}: "
+                "where the printed decree is inconsistent."
             )
-        return f"The decree {name} as printed, as RDF."
+        if kind in ("crosswalks", "alignments"):
+            return (
+                f"Mappings to {rest.upper()} proposed by the kkni-rdf project (kkni:mappingStatus kkni:Proposed), not part of the decree."
+            )
+        return f"The decree {name}: its printed text as RDF, with the kkni-rdf project's unofficial English labels."
+
+
+#: Graphs that are this project's own work, said so (``GraphInfo.description``); any other graph is a decree's.
+_GRAPH_DESCRIPTIONS = {
+    "ontology": "The kkni-rdf project's ontology (OWL): the vocabulary the decree's graph is written in.",
+    "shapes": "The kkni-rdf project's SHACL shapes: the rules the decree's graph is checked against (not part of the decree).",
+    "crosswalks/eqf": "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project (Indonesia has no official EQF referencing).",
+    "crosswalks/aqrf": "KKNI levels mapped to AQRF levels: proposed by the kkni-rdf project, not the official referencing.",
+    "alignments/isco": "The decree's job titles mapped to ISCO-08 unit groups: proposed by the kkni-rdf project.",
+    "alignments/isic": "The units' KBLI sections and divisions mapped to ISIC Rev. 4: proposed by the kkni-rdf project.",
+    "alignments/standards": "The competency standards (SKKNI) the decree's units belong to, as far as the sources say: "
+    "curated by the kkni-rdf project.",
+}
 
 
 def graph_infos(store: QueryableStore) -> list[GraphInfo]:

@@ -242,8 +242,9 @@ class Listing:
 
     position: int
     unit: Shown
-    title: str
+    title: str  # in the page's language: the unit's English label in English, else the printed title
     prerequisites: list[Shown] = field(default_factory=list)
+    printed: str = ""  # the printed (Indonesian) title, shown beside ``title`` where that is a translation
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,9 @@ class Item:
     head: str
     text: str
     href: str
-    lang: str = "id"
+    lang: str = "id"  # the language of ``text``
+    printed: str = ""  # the printed Indonesian, shown beside ``text`` where that is a translation
+    head_printed: str = ""  # the printed heading (a work attitude's aspect name) where ``head`` is a translation
 
 
 def _load_terms(store: QueryableStore, iris: Iterable[str], page: Page) -> None:
@@ -309,27 +312,30 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
     )
     rows = _sel(
         store,
-        f"""SELECT ?role ?pos ?code ?unit ?title ?preqCode ?preqUnit WHERE {{
+        f"""SELECT ?role ?pos ?code ?unit ?title ?english ?preqCode ?preqUnit WHERE {{
         {q} <{K}hasListing> ?l . ?l <{K}role> ?role ; <{K}position> ?pos ; <{K}printedCode> ?code .
-        OPTIONAL {{ ?l <{K}unit> ?unit }} OPTIONAL {{ ?l <{K}printedTitle> ?title }}
+        OPTIONAL {{ ?l <{K}unit> ?unit OPTIONAL {{ ?unit <{RDFS.label}> ?english FILTER (langMatches(lang(?english), "en")) }} }}
+        OPTIONAL {{ ?l <{K}printedTitle> ?title }}
         OPTIONAL {{ ?l <{K}hasPrerequisite> ?p . ?p <{K}requiredUnitCode> ?preqCode ; <{K}position> ?ppos .
                    OPTIONAL {{ ?p <{K}requiredUnit> ?preqUnit }} }}
         }} ORDER BY ?role ?pos ?ppos""",
     )
-    shown_rules = []
-    names = (("all", t("units", "unit")), ("core", t("core", "inti")), ("elective", t("elective", "pilihan")))
-    for r in rules:
-        counts = ", ".join(f"{name}: {r[v].value}" for v, name in names if r[v] is not None)
-        text = r["text"]
-        shown_rules.append({"text": text.value if text is not None else "", "counts": counts})
+    shown_rules = [_packaging_rule(r, page.lang) for r in rules]
     listings: dict[tuple[str, int], Listing] = {}
     for r in rows:
-        role, pos, code, title = r["role"], r["pos"], r["code"], r["title"]
+        role, pos, code, title, english = r["role"], r["pos"], r["code"], r["title"], r["english"]
         if not isinstance(role, ox.NamedNode) or not isinstance(pos, ox.Literal):
             continue  # the query binds both: never
         key = (role.value, int(pos.value))
         if key not in listings:
-            listings[key] = Listing(key[1], page.code_link(code.value if code is not None else "", r["unit"]), title.value if title else "")
+            printed = title.value if title else ""
+            translated = page.lang.code == "en" and english is not None
+            listings[key] = Listing(
+                key[1],
+                page.code_link(code.value if code is not None else "", r["unit"]),
+                english.value if translated and english is not None else printed,
+                printed=printed if translated else "",
+            )
         preq = r["preqCode"]
         if preq is not None:
             listings[key].prerequisites.append(page.code_link(preq.value, r["preqUnit"]))
@@ -340,30 +346,60 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
     return {
         "rules": shown_rules,
         "tables": tables,
-        "work_attitudes": _items(store, iri, "hasWorkAttitude", f"<{K}printedAspectName>", page),
+        "work_attitudes": _items(store, iri, "hasWorkAttitude", f"<{K}printedAspectName>", page, f"<{K}aspect>/<{RDFS.label}>"),
         "general_attitudes": _items(store, iri, "hasGeneralAttitude", f"<{K}itemMarker>", page),
         "job_roles": _items(store, iri, "hasJobRole", f"<{K}itemMarker>", page),
     }
 
 
-def _items(store: QueryableStore, iri: str, prop: str, head: str, page: Page) -> list[Item]:
-    """A qualification's printed list (attitudes, job titles) in printed order, with each item's text."""
+def _packaging_rule(r: ox.QuerySolution, lang: Lang) -> dict[str, str]:
+    """A packaging rule as printed, and (in English) the same rule said in English from its numbers."""
+    names = (("all", lang.t("units", "unit")), ("core", lang.t("core", "inti")), ("elective", lang.t("elective", "pilihan")))
+    counts = ", ".join(f"{name}: {r[v].value}" for v, name in names if r[v] is not None)
+    text = r["text"]
+    english = ""
+    if lang.code == "en" and r["all"] is not None:
+        parts = [
+            f"{r[v].value} {name} unit{'s' if r[v].value != '1' else ''}"
+            for v, name in (("core", "core"), ("elective", "elective"))
+            if r[v] is not None
+        ]
+        english = f"{r['all'].value} competency units to be completed" + (f": {' and '.join(parts)}." if parts else ".")
+    return {"text": text.value if text is not None else "", "counts": counts, "english": english}
+
+
+def _items(store: QueryableStore, iri: str, prop: str, head: str, page: Page, english_head: str = "") -> list[Item]:
+    """A qualification's printed list (attitudes, job titles) in printed order, with each item's text; in English,
+    the item's English label (a job title's) and the English name of its heading (a work attitude's aspect)
+    where the graph has them, the printed Indonesian beside."""
+    en_head = f'OPTIONAL {{ ?x {english_head} ?enHead FILTER (langMatches(lang(?enHead), "en")) }}' if english_head else ""
     rows = _sel(
         store,
-        f"""SELECT ?x ?head ?text ?pos WHERE {{ <{iri}> <{K}{prop}> ?x .
+        f"""SELECT ?x ?head ?text ?pos ?en ?enHead WHERE {{ <{iri}> <{K}{prop}> ?x .
         OPTIONAL {{ ?x {head} ?head }} OPTIONAL {{ ?x <{K}position> ?pos }}
-        OPTIONAL {{ ?x <{K}text>|<{K}printedTitle> ?text }} }}""",
+        OPTIONAL {{ ?x <{K}text>|<{K}printedTitle> ?text }}
+        OPTIONAL {{ ?x <{RDFS.label}> ?en FILTER (langMatches(lang(?en), "en")) }} {en_head} }}""",
     )
     items = {}
+    english = page.lang.code == "en"
     for r in rows:
         x = r["x"].value
         if x in items:
             continue
-        pos = r["pos"]
-        text = r["text"]
+        pos, text, en, en_head_ = r["pos"], r["text"], r["en"], r["enHead"]
+        printed = text.value if text is not None else page.label(x)
+        head_printed = r["head"].value if r["head"] is not None else ""
+        translated = english and en is not None
         items[x] = (
             int(pos.value) if isinstance(pos, ox.Literal) and pos.value.isdigit() else 0,
-            Item(r["head"].value if r["head"] is not None else "", text.value if text is not None else page.label(x), page.href(x)),
+            Item(
+                en_head_.value if english and en_head_ is not None else head_printed,
+                en.value if translated and en is not None else printed,
+                page.href(x),
+                "en" if translated else "id",
+                printed if translated else "",
+                head_printed if english and en_head_ is not None else "",
+            ),
         )
     return [item for _, item in sorted(items.values(), key=lambda pi: (pi[0], pi[1].href))]
 
