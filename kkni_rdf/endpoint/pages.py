@@ -543,9 +543,12 @@ def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = 
     )
 
 
-def not_found_page(path: str, lang: Lang | None = None) -> str:
+def not_found_page(path: str, lang: Lang | None = None, suggestions: list[str] | None = None) -> str:
+    """The 404 page of ``path``, offering the nearest known paths (``indexes.nearest``)."""
     lang = lang or Lang()
-    return render("not_found.html", lang, "/" + path, title=lang.t("Not found", "Tidak ditemukan"), path=path)
+    return render(
+        "not_found.html", lang, "/" + path, title=lang.t("Not found", "Tidak ditemukan"), path=path, suggestions=suggestions or []
+    )
 
 
 def ontology_page(html: str, lang: Lang) -> str:

@@ -22,6 +22,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -31,14 +32,14 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
-from kkni_rdf.endpoint import assets, check, errors, protocol
+from kkni_rdf.endpoint import assets, check, errors, indexes, protocol
 from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.findings import SEVERITIES, Selection, by_rule, counts
 from kkni_rdf.endpoint.http import endpoint, language, page, public_url, respond
 from kkni_rdf.endpoint.pages import Page, show_findings
 from kkni_rdf.endpoint.protocol import read_body
-from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format
 
 __all__ = ["PageRoute", "router", "service_page"]
 
@@ -117,6 +118,55 @@ def gallery_page(request: Request) -> HTMLResponse:
     return page(
         request, "gallery.html", title=language(request).t("Example queries", "Contoh kueri"), queries=list(e.named_queries.values())
     )
+
+
+# ----------------------------------------------------------------------------- index pages
+
+
+_HTML_TYPE = "text/html; charset=utf-8"
+
+
+def _index_answer(request: Request, index: indexes.Index, fmt: str | None) -> Outcome:
+    """The index as a page (a browser naming no ``format``) or as RDF (by Accept or ``format``), kept in the answer cache."""
+    e = endpoint(request)
+    lang = language(request)
+    shown_as = protocol.page_or_graph_format(request.headers.get("accept"), fmt)
+    key = ("index", index.path, shown_as, lang)
+    found = e.cache.get(key)
+    if found is not None:
+        return found
+    if shown_as == "html":
+        here = lang.href("/" + index.path)
+        found = Outcome(200, _HTML_TYPE, indexes.index_page(e.served, index, lang, here).encode("utf-8"))
+    elif shown_as is None:
+        found = errors.not_acceptable("index", [f.media_type for f in GRAPH_FORMATS])
+    else:
+        body = ox.serialize(indexes.index_triples(e.served, index), format=rdf_format(shown_as), prefixes=e.served.prefixes) or b""
+        found = Outcome(200, content_type(media_type_of(shown_as)), body)
+    e.cache.put(key, found, len(found.body))
+    return found
+
+
+def _index_route(index: indexes.Index) -> None:
+    def answer(request: Request, format: str | None = None) -> Response:
+        outcome = _index_answer(request, index, format)
+        response = respond(outcome)
+        response.headers["Vary"] = "Accept, Accept-Language"
+        return response
+
+    router.add_api_route(
+        "/" + index.path,
+        answer,
+        methods=["GET"],
+        summary=f"{index.title_en}, grouped: an HTML page for browsers, RDF (a skos:Collection) by Accept or `format`",
+        tags=["linked data"],
+        responses={200: {"content": {"text/html": {}, **{f.media_type: {} for f in GRAPH_FORMATS}}}, 406: {}},
+        name=f"index_{index.path}",
+    )
+
+
+for _index in indexes.INDEXES.values():
+    _index_route(_index)
 
 
 # ----------------------------------------------------------------------------- /docs, offline
