@@ -35,13 +35,18 @@ from starlette.types import Scope
 from kkni_rdf.endpoint import assets, check, errors, indexes, protocol
 from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
 from kkni_rdf.endpoint.errors import Outcome
+from kkni_rdf.endpoint.execute import Job
 from kkni_rdf.endpoint.findings import SEVERITIES, Selection, by_rule, counts
 from kkni_rdf.endpoint.http import endpoint, language, page, public_url, respond
+from kkni_rdf.endpoint.i18n import with_param
+from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.pages import Page, show_findings
 from kkni_rdf.endpoint.protocol import read_body
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format
 
-__all__ = ["PageRoute", "router", "service_page"]
+__all__ = ["BROWSER_ACCEPT", "PageRoute", "opens_as_page", "query_page", "router", "service_page"]
+
+RESULTS_JSON = "application/sparql-results+json"
 
 
 class PageRoute(APIRoute):
@@ -117,6 +122,68 @@ def gallery_page(request: Request) -> HTMLResponse:
     e = endpoint(request)
     return page(
         request, "gallery.html", title=language(request).t("Example queries", "Contoh kueri"), queries=list(e.named_queries.values())
+    )
+
+
+# ----------------------------------------------------------------------------- a query opened in a browser
+
+#: What a query's answer is asked for in, to be shown as a page: its rows (SELECT, ASK) or its triples.
+BROWSER_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+_TABLE_FORMATS = (("CSV", "csv"), ("TSV", "tsv"), ("JSON", "json"), ("XML", "xml"))
+_GRAPH_DOWNLOADS = (("Turtle", "turtle"), ("N-Triples", "ntriples"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdfxml"))
+
+
+def opens_as_page(request: Request) -> bool:
+    """A query's answer is a page where a browser asks (HTML first, as browsers send) and names no ``format``."""
+    return "format" not in request.query_params and protocol.accepts_html(request.headers.get("accept"))
+
+
+async def query_page(request: Request, job: Job | Outcome, text: str, named: NamedQuery | None = None) -> Response:
+    """A query's answer as a page: the same job a client's ``Accept: application/sparql-results+json``
+    (or Turtle) would run, shown as a table, with links to the machine formats; or why there is none."""
+    e = endpoint(request)
+    if isinstance(job, Outcome):
+        outcome = job
+    else:
+        outcome = e.cached(job) or await e.evaluate(job, request.client.host if request.client else "")
+    return await run_in_threadpool(_results_page, request, outcome, text, named)
+
+
+def _here(request: Request) -> str:
+    """The request's own local URL (path and query)."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _results_page(request: Request, outcome: Outcome, text: str, named: NamedQuery | None) -> HTMLResponse:
+    e = endpoint(request)
+    lang = language(request)
+    shown = Page(e.config.base, lang, e.served.prefixes)
+    context: dict[str, object] = {"variables": [], "rows": [], "boolean": None, "error": None, "downloads": []}
+    if outcome.status != 200:
+        context["error"] = json.loads(outcome.body) if outcome.media_type.startswith("application/json") else {"message": "", "pesan": ""}
+    elif outcome.media_type.startswith(RESULTS_JSON):
+        answer = ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QueryBoolean):
+            context["boolean"] = bool(answer)
+        else:
+            names = [v.value for v in answer.variables]
+            context["variables"] = ["?" + n for n in names]
+            context["rows"] = [[shown.show(row[n]) for n in names] for row in answer]
+        context["downloads"] = [(name, with_param(_here(request), "format", key)) for name, key in _TABLE_FORMATS]
+    else:
+        triples = list(ox.parse(outcome.body, format=ox.RdfFormat.TURTLE))
+        context["variables"] = ["subject", "predicate", "object"]
+        context["rows"] = [[shown.show(t.subject), shown.show(t.predicate), shown.show(t.object)] for t in triples]
+        context["downloads"] = [(name, with_param(_here(request), "format", key)) for name, key in _GRAPH_DOWNLOADS]
+    return page(
+        request,
+        "results.html",
+        status=outcome.status,
+        title=named.title if named else lang.t("Query results", "Hasil kueri"),
+        question=named.question if named else "",
+        query=text,
+        status_code=outcome.status,
+        **context,
     )
 
 
