@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kkni_rdf.endpoint import pictures
 from kkni_rdf.endpoint.i18n import Lang
 from kkni_rdf.endpoint.pages import Page, Shown, natural_key, render, resolve_path
 from kkni_rdf.endpoint.served import ServedStore
@@ -221,10 +222,11 @@ INDEXES = {
 }
 
 
-def index_page(served: ServedStore, index: Index, lang: Lang, here: str, picture: object = None) -> str:
-    """The index ``index`` as a page in ``lang``."""
+def index_page(served: ServedStore, index: Index, lang: Lang, here: str) -> str:
+    """The index ``index`` as a page in ``lang`` (the qualifications' with their chart by group and level)."""
     page = Page(served.base, lang, served.prefixes)
     groups = index.groups(served, page)
+    picture = pictures.chart_picture(served, lang, page.href) if index.path == "qualification" else None
     return render(
         "index.html",
         lang,

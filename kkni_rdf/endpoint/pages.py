@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from kkni_rdf.endpoint import assets
+from kkni_rdf.endpoint import assets, pictures
 from kkni_rdf.endpoint.findings import Finding, by_rule, counts, load_findings
 from kkni_rdf.endpoint.i18n import NAMES, Lang, choose, with_param
 from kkni_rdf.endpoint.named import NamedQuery
@@ -64,6 +64,7 @@ def common(lang: Lang, here: str) -> dict[str, object]:
         "href": lang.href,
         "switch": {"href": with_param(here, "lang", other), "code": other, "name": NAMES[other]},
         "yasgui": assets.present(assets.YASGUI),
+        "viz": assets.present(assets.VIZ),
     }
 
 
@@ -344,12 +345,37 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
         for role_name, heading in (("Core", t("Core units", "Kompetensi inti")), ("Elective", t("Elective units", "Kompetensi pilihan")))
     ]
     return {
+        "levels": _levels(store, iri, page),
         "rules": shown_rules,
         "tables": tables,
         "work_attitudes": _items(store, iri, "hasWorkAttitude", f"<{K}printedAspectName>", page, f"<{K}aspect>/<{RDFS.label}>"),
         "general_attitudes": _items(store, iri, "hasGeneralAttitude", f"<{K}itemMarker>", page),
         "job_roles": _items(store, iri, "hasJobRole", f"<{K}itemMarker>", page),
     }
+
+
+def _levels(store: QueryableStore, iri: str, page: Page) -> list[Shown]:
+    """The qualification's KKNI level and the levels of other frameworks it is mapped to, each with its mapping's status."""
+    rows = _sel(
+        store,
+        f"""SELECT ?level ?o ?m ?status WHERE {{ <{iri}> <{K}level> ?level .
+        OPTIONAL {{ ?m <{K}mappingSubject> ?level ; <{K}mappingObject> ?o ; <{K}mappingStatus> ?status }} }} ORDER BY ?o""",
+    )
+    _load_terms(store, {v.value for r in rows for v in (r["level"], r["o"]) if isinstance(v, ox.NamedNode)}, page)
+    shown: list[Shown] = []
+    for r in rows:
+        if not shown:
+            shown.append(page.show(r["level"]))
+        if r["o"] is not None:
+            proposed = r["status"].value == f"{K}Proposed"
+            note = Shown(
+                page.lang.t("proposed", "diusulkan") if proposed else page.lang.t("official", "resmi"),
+                page.href(r["m"].value),
+                r["m"].value,
+                tag="proposed" if proposed else "official",
+            )
+            shown.append(Shown(page.label(r["o"].value), page.href(r["o"].value), r["o"].value, note=note))
+    return shown
 
 
 def _packaging_rule(r: ox.QuerySolution, lang: Lang) -> dict[str, str]:
@@ -536,6 +562,7 @@ def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = 
         types=[page.show(t) for t in types],
         graph=kind == "graph",
         qualification=_qualification(store, iri, page) if is_qualification else None,
+        picture=pictures.prerequisite_picture(served, iri, lang, page.href) if is_qualification else None,
         properties=properties,
         incoming=_incoming(incoming, iri, page, {f"{K}qualification"} if is_qualification else set(), statuses),
         more_incoming=MAX_INCOMING if len(incoming) > MAX_INCOMING else None,
