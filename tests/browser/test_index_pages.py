@@ -107,3 +107,33 @@ def test_a_named_query_opens_as_a_table_and_a_mistyped_iri_offers_the_nearest(br
     wait(browser).until(ec.url_contains("/unit/N.78SPS02.016.1"))
     assert d.find_element(By.TAG_NAME, "h1").text == "Design an E-Learning Platform"  # type: ignore[attr-defined]
     assert browser.outside() == []
+
+
+def _run_in_yasgui(browser: Browser, query: str) -> object:
+    d = browser.driver
+    d.execute_script("kkniYasgui.getTab().setQuery(arguments[0])", query)  # type: ignore[attr-defined]
+    active = d.find_element(By.CSS_SELECTOR, ".tabPanel.active")  # type: ignore[attr-defined]
+    active.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    return active
+
+
+def test_yasgui_opens_result_iris_here_and_shows_a_refusal_readably(browser: Browser, tmp_path: Path) -> None:
+    assert assets.present(assets.YASGUI), NOT_FETCHED
+    browser.get("/?lang=en")
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+    active = _run_in_yasgui(browser, "SELECT ?level WHERE { ?level a kkni:Level } ORDER BY ?level")
+    wait(browser).until(lambda _: len(active.find_elements(By.CSS_SELECTOR, ".yasr a.local")) == 9)  # type: ignore[attr-defined]
+    links = active.find_elements(By.CSS_SELECTOR, ".yasr a.local")  # type: ignore[attr-defined]
+    assert links[0].get_attribute("href") == browser.server.url + "/level/1" and not links[0].get_attribute("target")
+    links[0].click()
+    wait(browser).until(ec.url_to_be(browser.server.url + "/level/1"))
+    browser.get("/?lang=en")
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+    active = _run_in_yasgui(browser, "SELECT * WHERE { ?s ?p }")
+    error = wait(browser).until(lambda _: active.find_element(By.CSS_SELECTOR, ".kkni-error"))  # type: ignore[attr-defined]
+    assert error.find_element(By.TAG_NAME, "h3").text.endswith("malformed query")
+    messages = error.find_elements(By.CSS_SELECTOR, "p.message")
+    assert [m.get_attribute("lang") for m in messages] == ["en", "id"] and "syntax error" in messages[0].text
+    assert "line 1, column" in error.find_element(By.CSS_SELECTOR, "p.where").text
+    browser.screenshot(tmp_path / "yasgui-error.png")
+    assert browser.outside() == []
