@@ -54,7 +54,29 @@ class GraphInfo:
             )
         return f"The decree {name}: its printed text as RDF, with the kkni-rdf project's unofficial English labels."
 
+    @property
+    def description_id(self) -> str:
+        """The description in Indonesian (the pages show one language at a time)."""
+        name = self.iri.rsplit("/graph/", 1)[-1]
+        kind, _, rest = name.partition("/")
+        if name in _GRAPH_DESCRIPTIONS_ID:
+            return _GRAPH_DESCRIPTIONS_ID[name]
+        if kind == "findings":
+            return f"Laporan validasi proyek kkni-rdf (temuan SHACL dari bentuk-bentuknya) atas keputusan {rest}: bagian keputusan tercetak yang tidak konsisten."
+        if kind in ("crosswalks", "alignments"):
+            return f"Pemetaan ke {rest.upper()} yang diusulkan proyek kkni-rdf (kkni:mappingStatus kkni:Proposed), bukan bagian keputusan."
+        return f"Keputusan {name}: teks tercetaknya sebagai RDF, dengan label bahasa Inggris tidak resmi dari proyek kkni-rdf."
 
+
+_GRAPH_DESCRIPTIONS_ID = {
+    "ontology": "Ontologi proyek kkni-rdf (OWL): kosakata yang dipakai graf keputusan.",
+    "shapes": "Bentuk SHACL proyek kkni-rdf: aturan untuk memeriksa graf keputusan (bukan bagian keputusan).",
+    "crosswalks/eqf": "Jenjang KKNI dipetakan ke jenjang EQF: diusulkan proyek kkni-rdf (Indonesia tidak memiliki penyetaraan resmi ke EQF).",
+    "crosswalks/aqrf": "Jenjang KKNI dipetakan ke jenjang AQRF: diusulkan proyek kkni-rdf, bukan penyetaraan resmi.",
+    "alignments/isco": "Jabatan dalam keputusan dipetakan ke kelompok unit ISCO-08: diusulkan proyek kkni-rdf.",
+    "alignments/isic": "Kategori dan golongan pokok KBLI unit dipetakan ke ISIC Rev. 4: diusulkan proyek kkni-rdf.",
+    "alignments/standards": "Standar kompetensi (SKKNI) tempat unit-unit keputusan berasal, sejauh yang dinyatakan sumber: dikurasi proyek kkni-rdf.",
+}
 #: Graphs that are this project's own work, said so (``GraphInfo.description``); any other graph is a decree's.
 _GRAPH_DESCRIPTIONS = {
     "ontology": "The kkni-rdf project's ontology (OWL): the vocabulary the decree's graph is written in.",

@@ -124,9 +124,14 @@ def test_english_mode_is_english_throughout_with_the_printed_indonesian_beside(w
 def test_graph_descriptions_say_whose_each_graph_is(web: TestClient) -> None:
     sd = web.get("/sparql", headers={"Accept": "text/turtle"}).text
     void = web.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
-    page = html.unescape(web.get("/sparql", headers=HTML).text)
+    page = html.unescape(web.get("/sparql", headers=HTML, params={"lang": "en"}).text)
     for text in (sd, void, page):
         assert "as printed" not in text  # the crosswalks and shapes are not the decree's
         assert "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project" in text
         assert "The kkni-rdf project's SHACL shapes" in text
         assert "The decree kepmenaker-3-2021: its printed text as RDF" in text
+
+
+def test_graph_descriptions_are_in_the_pages_language(web: TestClient) -> None:
+    id_ = html.unescape(web.get("/.well-known/void", headers=HTML, params={"lang": "id"}).text)
+    assert "Jenjang KKNI dipetakan ke jenjang EQF: diusulkan proyek kkni-rdf" in id_ and "proposed by the kkni-rdf project" not in id_
