@@ -205,12 +205,15 @@ def _index_answer(request: Request, index: indexes.Index, fmt: str | None) -> Ou
     if shown_as == "html":
         here = lang.href("/" + index.path)
         found = Outcome(200, _HTML_TYPE, indexes.index_page(e.served, index, lang, here).encode("utf-8"))
+    elif shown_as is None and fmt:
+        found = errors.unknown_format(fmt, [f.key for f in GRAPH_FORMATS])
     elif shown_as is None:
-        found = errors.not_acceptable("index", [f.media_type for f in GRAPH_FORMATS])
+        found = errors.not_acceptable("index as RDF", [f.media_type for f in GRAPH_FORMATS])
     else:
         body = ox.serialize(indexes.index_triples(e.served, index), format=rdf_format(shown_as), prefixes=e.served.prefixes) or b""
         found = Outcome(200, content_type(media_type_of(shown_as)), body)
-    e.cache.put(key, found, len(found.body))
+    if found.status == 200:  # (a refusal depends on more than the key: the format asked for)
+        e.cache.put(key, found, len(found.body))
     return found
 
 

@@ -88,6 +88,8 @@ def test_an_index_as_rdf_is_a_collection_of_its_members(web: TestClient, decree:
     assert r.headers["content-type"].startswith("application/n-triples")
     assert f"<{BASE}level> <{SKOS.hasTopConcept}>" in r.text or f"<{SKOS.inScheme}> <{BASE}level>" in r.text
     assert web.get("/unit", headers={"Accept": "application/sparql-results+json"}).status_code == 406
+    unknown = web.get("/unit", params={"format": "nonsense"})
+    assert unknown.status_code == 400 and unknown.json()["error"] == "unknown format" and "turtle" in unknown.json()["available"]
 
 
 def test_a_mistyped_iri_gets_a_404_offering_the_nearest(web: TestClient) -> None:
