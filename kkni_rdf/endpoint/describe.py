@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -30,6 +31,67 @@ _QUAD_FORMATS = ("nquads", "trig")
 #: Oxigraph 0.5 names JSON-LD by another IRI than the W3C's format registry (https://www.w3.org/ns/formats/).
 _W3C_FORMAT_IRIS = {"https://www.w3.org/ns/formats/data/JSON-LD": "http://www.w3.org/ns/formats/JSON-LD"}
 
+#: Each curated graph's title and description (English, Indonesian), by its name (the IRI after ``/graph/``):
+#: what the graph is and whose it is. The crosswalks and alignments are this project's proposals, the
+#: ontology, the shapes and the findings its own work; none of them is the decree's text.
+_GRAPH_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "ontology": (
+        ("The KKNI ontology", "Ontologi KKNI"),
+        (
+            "The kkni-rdf project's ontology (OWL): the vocabulary the decree's graph is written in.",
+            "Ontologi proyek kkni-rdf (OWL): kosakata yang dipakai graf keputusan.",
+        ),
+    ),
+    "shapes": (
+        ("The SHACL shapes", "Bentuk SHACL"),
+        (
+            "The kkni-rdf project's SHACL shapes: the rules the decree's graph is checked against (not part of the decree).",
+            "Bentuk SHACL proyek kkni-rdf: aturan untuk memeriksa graf keputusan (bukan bagian keputusan).",
+        ),
+    ),
+    "alignments/isco": (
+        ("Job titles aligned with ISCO-08", "Jabatan yang diselaraskan dengan ISCO-08"),
+        (
+            "The decree's job titles mapped to ISCO-08 unit groups: proposed by the kkni-rdf project, not part of the decree.",
+            "Jabatan dalam keputusan dipetakan ke kelompok unit ISCO-08: diusulkan proyek kkni-rdf, bukan bagian keputusan.",
+        ),
+    ),
+    "alignments/isic": (
+        ("KBLI aligned with ISIC Rev. 4", "KBLI yang diselaraskan dengan ISIC Rev. 4"),
+        (
+            "The units' KBLI sections and divisions mapped to ISIC Rev. 4: proposed by the kkni-rdf project, not part of the decree.",
+            "Kategori dan golongan pokok KBLI unit dipetakan ke ISIC Rev. 4: diusulkan proyek kkni-rdf, bukan bagian keputusan.",
+        ),
+    ),
+    "alignments/standards": (
+        ("The competency standards (SKKNI)", "Standar kompetensi (SKKNI)"),
+        (
+            "The competency standards (SKKNI) the decree's units belong to, as far as the sources say: curated by the kkni-rdf project.",
+            "Standar kompetensi (SKKNI) asal unit-unit keputusan, sejauh yang dinyatakan sumber: dikurasi proyek kkni-rdf.",
+        ),
+    ),
+    "crosswalks/aqrf": (
+        ("KKNI levels to AQRF levels", "Jenjang KKNI ke jenjang AQRF"),
+        (
+            "KKNI levels mapped to AQRF levels: proposed by the kkni-rdf project, not the official referencing.",
+            "Jenjang KKNI dipetakan ke jenjang AQRF: diusulkan proyek kkni-rdf, bukan penyetaraan resmi.",
+        ),
+    ),
+    "crosswalks/eqf": (
+        ("KKNI levels to EQF levels", "Jenjang KKNI ke jenjang EQF"),
+        (
+            "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project (Indonesia has no official EQF referencing).",
+            "Jenjang KKNI dipetakan ke jenjang EQF: diusulkan proyek kkni-rdf (Indonesia tidak memiliki penyetaraan resmi ke EQF).",
+        ),
+    ),
+}
+
+
+def decree_name(slug: str) -> str:
+    """``kepmenaker-3-2021`` → ``Kepmenaker 3/2021`` (a slug of another form is returned as it is)."""
+    m = re.fullmatch(r"([a-z]+)-(\d+)-(\d{4})", slug)
+    return f"{m.group(1).capitalize()} {m.group(2)}/{m.group(3)}" if m else slug
+
 
 @dataclass(frozen=True)
 class GraphInfo:
@@ -37,57 +99,51 @@ class GraphInfo:
     triples: int
 
     @property
-    def description(self) -> str:
-        """What the graph is, and whose it is: the decree's text, or this project's ontology, shapes, proposals and report."""
-        name = self.iri.rsplit("/graph/", 1)[-1]
+    def name(self) -> str:
+        return self.iri.rsplit("/graph/", 1)[-1]
+
+    def texts(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """((title en, title id), (description en, description id)): what the graph is, and whose it is."""
+        name = self.name
+        if name in _GRAPH_TEXTS:
+            return _GRAPH_TEXTS[name]
         kind, _, rest = name.partition("/")
-        if name in _GRAPH_DESCRIPTIONS:
-            return _GRAPH_DESCRIPTIONS[name]
         if kind == "findings":
+            decree = decree_name(rest)
             return (
-                f"The kkni-rdf project's validation report (SHACL findings of its shapes) on the decree {rest}: "
-                "where the printed decree is inconsistent."
+                (f"Findings on {decree}", f"Temuan pada {decree}"),
+                (
+                    f"The kkni-rdf project's validation report (the findings of its SHACL shapes) on the decree {decree}: "
+                    "where the printed decree is inconsistent.",
+                    f"Laporan validasi proyek kkni-rdf (temuan bentuk SHACL-nya) atas keputusan {decree}: "
+                    "di mana keputusan yang tercetak tidak konsisten.",
+                ),
             )
         if kind in ("crosswalks", "alignments"):
             return (
-                f"Mappings to {rest.upper()} proposed by the kkni-rdf project (kkni:mappingStatus kkni:Proposed), not part of the decree."
+                (rest.upper(), rest.upper()),
+                (
+                    f"Mappings to {rest.upper()}: proposed by the kkni-rdf project, not part of the decree.",
+                    f"Pemetaan ke {rest.upper()}: diusulkan proyek kkni-rdf, bukan bagian keputusan.",
+                ),
             )
-        return f"The decree {name}: its printed text as RDF, with the kkni-rdf project's unofficial English labels."
+        decree = decree_name(name)
+        return (
+            (decree, decree),
+            (
+                f"The decree {decree}: its printed text as RDF, with the kkni-rdf project's unofficial English labels.",
+                f"Keputusan {decree}: teks tercetaknya sebagai RDF, dengan label bahasa Inggris tidak resmi dari proyek kkni-rdf.",
+            ),
+        )
+
+    @property
+    def description(self) -> str:
+        return self.texts()[1][0]
 
     @property
     def description_id(self) -> str:
         """The description in Indonesian (the pages show one language at a time)."""
-        name = self.iri.rsplit("/graph/", 1)[-1]
-        kind, _, rest = name.partition("/")
-        if name in _GRAPH_DESCRIPTIONS_ID:
-            return _GRAPH_DESCRIPTIONS_ID[name]
-        if kind == "findings":
-            return f"Laporan validasi proyek kkni-rdf (temuan SHACL dari bentuk-bentuknya) atas keputusan {rest}: bagian keputusan tercetak yang tidak konsisten."
-        if kind in ("crosswalks", "alignments"):
-            return f"Pemetaan ke {rest.upper()} yang diusulkan proyek kkni-rdf (kkni:mappingStatus kkni:Proposed), bukan bagian keputusan."
-        return f"Keputusan {name}: teks tercetaknya sebagai RDF, dengan label bahasa Inggris tidak resmi dari proyek kkni-rdf."
-
-
-_GRAPH_DESCRIPTIONS_ID = {
-    "ontology": "Ontologi proyek kkni-rdf (OWL): kosakata yang dipakai graf keputusan.",
-    "shapes": "Bentuk SHACL proyek kkni-rdf: aturan untuk memeriksa graf keputusan (bukan bagian keputusan).",
-    "crosswalks/eqf": "Jenjang KKNI dipetakan ke jenjang EQF: diusulkan proyek kkni-rdf (Indonesia tidak memiliki penyetaraan resmi ke EQF).",
-    "crosswalks/aqrf": "Jenjang KKNI dipetakan ke jenjang AQRF: diusulkan proyek kkni-rdf, bukan penyetaraan resmi.",
-    "alignments/isco": "Jabatan dalam keputusan dipetakan ke kelompok unit ISCO-08: diusulkan proyek kkni-rdf.",
-    "alignments/isic": "Kategori dan golongan pokok KBLI unit dipetakan ke ISIC Rev. 4: diusulkan proyek kkni-rdf.",
-    "alignments/standards": "Standar kompetensi (SKKNI) tempat unit-unit keputusan berasal, sejauh yang dinyatakan sumber: dikurasi proyek kkni-rdf.",
-}
-#: Graphs that are this project's own work, said so (``GraphInfo.description``); any other graph is a decree's.
-_GRAPH_DESCRIPTIONS = {
-    "ontology": "The kkni-rdf project's ontology (OWL): the vocabulary the decree's graph is written in.",
-    "shapes": "The kkni-rdf project's SHACL shapes: the rules the decree's graph is checked against (not part of the decree).",
-    "crosswalks/eqf": "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project (Indonesia has no official EQF referencing).",
-    "crosswalks/aqrf": "KKNI levels mapped to AQRF levels: proposed by the kkni-rdf project, not the official referencing.",
-    "alignments/isco": "The decree's job titles mapped to ISCO-08 unit groups: proposed by the kkni-rdf project.",
-    "alignments/isic": "The units' KBLI sections and divisions mapped to ISIC Rev. 4: proposed by the kkni-rdf project.",
-    "alignments/standards": "The competency standards (SKKNI) the decree's units belong to, as far as the sources say: "
-    "curated by the kkni-rdf project.",
-}
+        return self.texts()[1][1]
 
 
 def graph_infos(store: QueryableStore) -> list[GraphInfo]:

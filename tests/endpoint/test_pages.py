@@ -129,7 +129,7 @@ def test_graph_descriptions_say_whose_each_graph_is(web: TestClient) -> None:
         assert "as printed" not in text  # the crosswalks and shapes are not the decree's
         assert "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project" in text
         assert "The kkni-rdf project's SHACL shapes" in text
-        assert "The decree kepmenaker-3-2021: its printed text as RDF" in text
+        assert "The decree Kepmenaker 3/2021: its printed text as RDF" in text
 
 
 def test_graph_descriptions_are_in_the_pages_language(web: TestClient) -> None:
