@@ -31,9 +31,8 @@ _QUAD_FORMATS = ("nquads", "trig")
 #: Oxigraph 0.5 names JSON-LD by another IRI than the W3C's format registry (https://www.w3.org/ns/formats/).
 _W3C_FORMAT_IRIS = {"https://www.w3.org/ns/formats/data/JSON-LD": "http://www.w3.org/ns/formats/JSON-LD"}
 
-#: Each curated graph's title and description (English, Indonesian), by its name (the IRI after ``/graph/``):
-#: what the graph is and whose it is. The crosswalks and alignments are this project's proposals, the
-#: ontology, the shapes and the findings its own work; none of them is the decree's text.
+
+#: Each curated graph's title and description (English, Indonesian), by its name (the IRI after ``/graph/``).
 _GRAPH_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "ontology": (
         ("The KKNI ontology", "Ontologi KKNI"),
