@@ -13,7 +13,7 @@ VENDOR := kkni_rdf/endpoint/static/vendor
 
 setup: $(VENV)/.installed $(VENDOR)/.fetched
 
-# YASGUI (the query page) and Swagger UI (/docs), fetched from the npm registry (with npm if installed), checked
+# YASGUI (the query page), Swagger UI (/docs) and Viz.js (the pictures), fetched from the npm registry (with npm if installed), checked
 # against the integrity pinned in kkni_rdf/endpoint/assets.py; never committed (.gitignore).
 assets: $(VENDOR)/.fetched
 

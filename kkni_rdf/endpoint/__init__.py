@@ -12,8 +12,11 @@
 - ``describe``: the service description, VoID and the whole-graph downloads.
 - ``named``: the named queries in ``queries/``, their header comments and parameters.
 - ``pages``: the linked-data pages (HTML from the Jinja2 templates in ``templates/``).
-- ``web``: the routes for people: pages where machines get RDF, ``/docs``, ``/findings``, ``/check``, named queries' parameters.
+- ``indexes``: the index pages (``/qualification``, ``/unit``, ``/level``, ``/job-title``) and a 404's nearest IRIs.
+- ``pictures``: the pictures (prerequisite graphs, the qualifications chart) as DOT, drawn by Viz.js in the browser.
+- ``web``: the routes for people: pages where machines get RDF, the index pages, a query opened in a browser, ``/docs``,
+  ``/findings``, ``/check``, named queries' parameters.
 - ``findings``: the validation findings as the store serves them; ``check``: ``POST /check`` over ``kkni_rdf.checks``.
 - ``i18n``: the pages' language (id or en); ``caching``: HEAD, ETag and Last-Modified, 304s.
-- ``assets``: YASGUI and Swagger UI, fetched from the npm registry at set-up and verified, served from here.
+- ``assets``: YASGUI, Swagger UI and Viz.js, fetched from the npm registry at set-up and verified, served from here.
 """

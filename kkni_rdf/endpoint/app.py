@@ -11,6 +11,7 @@ routing, and the routes that describe ``/sparql`` in OpenAPI call it too.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import time
@@ -235,6 +236,10 @@ async def sparql(request: Request) -> Response:
             return await run_in_threadpool(web.service_page, request)
         return respond(await run_in_threadpool(e.service_description, url, protocol.graph_format(accept, fmt)))
     dg, ng = protocol.graph_list(params.getlist("default-graph-uri")), protocol.graph_list(params.getlist("named-graph-uri"))
+    if web.opens_as_page(request):  # a browser opening a query's URL: its answer as a table (clients' formats unchanged)
+        return await web.query_page(
+            request, protocol.job(texts[0], web.BROWSER_ACCEPT, None, dg, ng, e.config.max_query_bytes, url), texts[0]
+        )
     return await answer(request, protocol.job(texts[0], accept, fmt, dg, ng, e.config.max_query_bytes, base_iri=url))
 
 
@@ -313,6 +318,12 @@ async def named_query(request: Request, name: str) -> Response:
     if isinstance(text, Outcome):
         return respond(text)
     fmt = request.query_params.get("format")
+    if web.opens_as_page(request):  # a browser opening a named query: its answer as a table
+        found = e.named_query(name)
+        named = None if isinstance(found, Outcome) else found
+        return await web.query_page(
+            request, protocol.job(text, web.BROWSER_ACCEPT, None, None, None, e.config.max_query_bytes), text, named
+        )
     return await answer(request, protocol.job(text, request.headers.get("accept"), fmt, None, None, e.config.max_query_bytes))
 
 
@@ -358,7 +369,19 @@ async def download(request: Request, filename: str) -> Response:
     if isinstance(found, Outcome):
         return respond(found)
     media, body = found
-    return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+    headers = {
+        "Cache-Control": "public, max-age=3600",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Vary": "Accept-Encoding",
+    }
+    if protocol.accepts_gzip(request.headers.get("accept-encoding")):  # compressed once, kept in the answer cache
+        key = ("download, gzip", filename)
+        packed = endpoint(request).cache.get(key)
+        if packed is None:
+            packed = Outcome(200, media, await run_in_threadpool(gzip.compress, body, 6, mtime=0))
+            endpoint(request).cache.put(key, packed, len(packed.body))
+        return Response(packed.body, media_type=media, headers={**headers, "Content-Encoding": "gzip"})
+    return Response(body, media_type=media, headers=headers)
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""Third-party front-end code the endpoint serves itself: YASGUI (the query page) and Swagger UI (``/docs``).
+"""Third-party front-end code the endpoint serves itself: YASGUI (the query page), Swagger UI (``/docs``) and
+Viz.js (Graphviz as WebAssembly: the pages' pictures).
 
 Neither is kept in the repository. ``make setup`` (or ``python -m kkni_rdf.endpoint.assets``) fetches
 each pinned package from the npm registry with npm's own client (``npm pack``) or, on a machine
@@ -61,7 +62,15 @@ SWAGGER_UI = Pin(
     "sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==",
     ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "package.json"),
 )
-PINS = (YASGUI, SWAGGER_UI)
+#: Graphviz compiled to WebAssembly: the pages' pictures (prerequisite graphs, the qualifications chart) drawn as SVG in the browser.
+VIZ = Pin(
+    "viz",
+    "@viz-js/viz",
+    "3.31.0",
+    "sha512-r7zlQdRvcwvIpjHGgs+KNWHeE/P5/Dq7k8ZAKaMCbZqomxCBJV78gVuQYaHzFVca+kB0mX0fMW9UFevCOBG50A==",
+    ("dist/viz-global.js", "package.json"),
+)
+PINS = (YASGUI, SWAGGER_UI, VIZ)
 
 
 def vendor_dir() -> Path:

@@ -36,44 +36,60 @@ _W3C_FORMAT_IRIS = {"https://www.w3.org/ns/formats/data/JSON-LD": "http://www.w3
 
 #: Each curated graph's title and description (English, Indonesian), by its name (the IRI after ``/graph/``).
 _GRAPH_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "ontology": (("The KKNI ontology", "Ontologi KKNI"), ("The KKNI ontology (OWL).", "Ontologi KKNI (OWL).")),
+    "ontology": (
+        ("The KKNI ontology", "Ontologi KKNI"),
+        (
+            "The kkni-rdf project's ontology (OWL): the vocabulary the decree's graph is written in.",
+            "Ontologi proyek kkni-rdf (OWL): kosakata yang dipakai graf keputusan.",
+        ),
+    ),
     "shapes": (
         ("The SHACL shapes", "Bentuk SHACL"),
-        ("The SHACL shapes that check a decree's data.", "Bentuk SHACL yang memeriksa data sebuah keputusan."),
+        (
+            "The kkni-rdf project's SHACL shapes: the rules the decree's graph is checked against (not part of the decree).",
+            "Bentuk SHACL proyek kkni-rdf: aturan untuk memeriksa graf keputusan (bukan bagian keputusan).",
+        ),
     ),
     "alignments/isco": (
         ("Job titles aligned with ISCO-08", "Jabatan yang diselaraskan dengan ISCO-08"),
         (
-            "The decree's job titles aligned with ISCO-08 unit groups (curated).",
-            "Kemungkinan jabatan dalam keputusan diselaraskan dengan kelompok unit ISCO-08 (dikurasi).",
+            "The decree's job titles mapped to ISCO-08 unit groups: proposed by the kkni-rdf project, not part of the decree.",
+            "Jabatan dalam keputusan dipetakan ke kelompok unit ISCO-08: diusulkan proyek kkni-rdf, bukan bagian keputusan.",
         ),
     ),
     "alignments/isic": (
         ("KBLI aligned with ISIC Rev. 4", "KBLI yang diselaraskan dengan ISIC Rev. 4"),
         (
-            "The KBLI sections and divisions of the decree's units aligned with ISIC Rev. 4 (curated).",
-            "Kategori dan golongan pokok KBLI unit-unit keputusan diselaraskan dengan ISIC Rev. 4 (dikurasi).",
+            "The units' KBLI sections and divisions mapped to ISIC Rev. 4: proposed by the kkni-rdf project, not part of the decree.",
+            "Kategori dan golongan pokok KBLI unit dipetakan ke ISIC Rev. 4: diusulkan proyek kkni-rdf, bukan bagian keputusan.",
         ),
     ),
     "alignments/standards": (
         ("The competency standards (SKKNI)", "Standar kompetensi (SKKNI)"),
         (
-            "The competency standards (SKKNI) the decree's units belong to (curated).",
-            "Standar kompetensi (SKKNI) asal unit-unit keputusan (dikurasi).",
+            "The competency standards (SKKNI) the decree's units belong to, as far as the sources say: curated by the kkni-rdf project.",
+            "Standar kompetensi (SKKNI) asal unit-unit keputusan, sejauh yang dinyatakan sumber: dikurasi proyek kkni-rdf.",
         ),
     ),
     "crosswalks/aqrf": (
         ("KKNI levels to AQRF levels", "Jenjang KKNI ke jenjang AQRF"),
         (
-            "A crosswalk of the KKNI levels to the ASEAN Qualifications Reference Framework (curated).",
-            "Padanan jenjang KKNI dengan ASEAN Qualifications Reference Framework (dikurasi).",
+            "KKNI levels mapped to AQRF levels: proposed by the kkni-rdf project, not the official referencing.",
+            "Jenjang KKNI dipetakan ke jenjang AQRF: diusulkan proyek kkni-rdf, bukan penyetaraan resmi.",
         ),
     ),
     "crosswalks/eqf": (
         ("KKNI levels to EQF levels", "Jenjang KKNI ke jenjang EQF"),
         (
-            "A crosswalk of the KKNI levels to the European Qualifications Framework (curated).",
-            "Padanan jenjang KKNI dengan European Qualifications Framework (dikurasi).",
+            "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project (Indonesia has no official EQF referencing).",
+            "Jenjang KKNI dipetakan ke jenjang EQF: diusulkan proyek kkni-rdf (Indonesia tidak memiliki penyetaraan resmi ke EQF).",
+        ),
+    ),
+    "crosswalks/aqf": (
+        ("KKNI levels to AQF levels", "Jenjang KKNI ke jenjang AQF"),
+        (
+            "KKNI levels mapped to the levels of Australia's AQF: proposed by the kkni-rdf project, not an official referencing.",
+            "Jenjang KKNI dipetakan ke jenjang AQF Australia: diusulkan proyek kkni-rdf, bukan penyetaraan resmi.",
         ),
     ),
 }
@@ -95,25 +111,47 @@ class GraphInfo:
         return self.iri.rsplit("/graph/", 1)[-1]
 
     def texts(self) -> tuple[tuple[str, str], tuple[str, str]]:
-        """((title en, title id), (description en, description id))."""
+        """((title en, title id), (description en, description id)): what the graph is, and whose it is."""
         name = self.name
         if name in _GRAPH_TEXTS:
             return _GRAPH_TEXTS[name]
-        if name.startswith("findings/"):
-            decree = decree_name(name.split("/", 1)[1])
+        kind, _, rest = name.partition("/")
+        if kind == "findings":
+            decree = decree_name(rest)
             return (
                 (f"Findings on {decree}", f"Temuan pada {decree}"),
                 (
-                    f"The validation report (SHACL findings) on the decree {decree}: where the printed decree is inconsistent.",
-                    f"Laporan validasi (temuan SHACL) atas keputusan {decree}: di mana keputusan yang tercetak tidak konsisten.",
+                    f"The kkni-rdf project's validation report (the findings of its SHACL shapes) on the decree {decree}: "
+                    "where the printed decree is inconsistent.",
+                    f"Laporan validasi proyek kkni-rdf (temuan bentuk SHACL-nya) atas keputusan {decree}: "
+                    "di mana keputusan yang tercetak tidak konsisten.",
+                ),
+            )
+        if kind in ("crosswalks", "alignments"):
+            return (
+                (rest.upper(), rest.upper()),
+                (
+                    f"Mappings to {rest.upper()}: proposed by the kkni-rdf project, not part of the decree.",
+                    f"Pemetaan ke {rest.upper()}: diusulkan proyek kkni-rdf, bukan bagian keputusan.",
                 ),
             )
         decree = decree_name(name)
-        return ((decree, decree), (f"The decree {decree} as printed, as RDF.", f"Keputusan {decree} sebagaimana tercetak, sebagai RDF."))
+        return (
+            (decree, decree),
+            (
+                f"The decree {decree}: its printed text as RDF, with the kkni-rdf project's unofficial English labels.",
+                f"Keputusan {decree}: teks tercetaknya sebagai RDF, dengan label bahasa Inggris tidak resmi dari proyek kkni-rdf.",
+            ),
+        )
 
     @property
     def description(self) -> str:
         return self.texts()[1][0]
+
+    @property
+    def description_id(self) -> str:
+        """The description in Indonesian (the pages show one language at a time)."""
+        return self.texts()[1][1]
 
 
 def graph_infos(store: QueryableStore) -> list[GraphInfo]:

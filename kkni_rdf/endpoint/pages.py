@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from kkni_rdf.endpoint import assets
+from kkni_rdf.endpoint import assets, pictures
 from kkni_rdf.endpoint.findings import Finding, by_rule, counts, load_findings
 from kkni_rdf.endpoint.i18n import NAMES, Lang, choose, with_param
 from kkni_rdf.endpoint.named import NamedQuery
@@ -64,6 +64,7 @@ def common(lang: Lang, here: str) -> dict[str, object]:
         "href": lang.href,
         "switch": {"href": with_param(here, "lang", other), "code": other, "name": NAMES[other]},
         "yasgui": assets.present(assets.YASGUI),
+        "viz": assets.present(assets.VIZ),
     }
 
 
@@ -242,8 +243,9 @@ class Listing:
 
     position: int
     unit: Shown
-    title: str
+    title: str  # in the page's language: the unit's English label in English, else the printed title
     prerequisites: list[Shown] = field(default_factory=list)
+    printed: str = ""  # the printed (Indonesian) title, shown beside ``title`` where that is a translation
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,9 @@ class Item:
     head: str
     text: str
     href: str
-    lang: str = "id"
+    lang: str = "id"  # the language of ``text``
+    printed: str = ""  # the printed Indonesian, shown beside ``text`` where that is a translation
+    head_printed: str = ""  # the printed heading (a work attitude's aspect name) where ``head`` is a translation
 
 
 def _load_terms(store: QueryableStore, iris: Iterable[str], page: Page) -> None:
@@ -309,27 +313,30 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
     )
     rows = _sel(
         store,
-        f"""SELECT ?role ?pos ?code ?unit ?title ?preqCode ?preqUnit WHERE {{
+        f"""SELECT ?role ?pos ?code ?unit ?title ?english ?preqCode ?preqUnit WHERE {{
         {q} <{K}hasListing> ?l . ?l <{K}role> ?role ; <{K}position> ?pos ; <{K}printedCode> ?code .
-        OPTIONAL {{ ?l <{K}unit> ?unit }} OPTIONAL {{ ?l <{K}printedTitle> ?title }}
+        OPTIONAL {{ ?l <{K}unit> ?unit OPTIONAL {{ ?unit <{RDFS.label}> ?english FILTER (langMatches(lang(?english), "en")) }} }}
+        OPTIONAL {{ ?l <{K}printedTitle> ?title }}
         OPTIONAL {{ ?l <{K}hasPrerequisite> ?p . ?p <{K}requiredUnitCode> ?preqCode ; <{K}position> ?ppos .
                    OPTIONAL {{ ?p <{K}requiredUnit> ?preqUnit }} }}
         }} ORDER BY ?role ?pos ?ppos""",
     )
-    shown_rules = []
-    names = (("all", t("units", "unit")), ("core", t("core", "inti")), ("elective", t("elective", "pilihan")))
-    for r in rules:
-        counts = ", ".join(f"{name}: {r[v].value}" for v, name in names if r[v] is not None)
-        text = r["text"]
-        shown_rules.append({"text": text.value if text is not None else "", "counts": counts})
+    shown_rules = [_packaging_rule(r, page.lang) for r in rules]
     listings: dict[tuple[str, int], Listing] = {}
     for r in rows:
-        role, pos, code, title = r["role"], r["pos"], r["code"], r["title"]
+        role, pos, code, title, english = r["role"], r["pos"], r["code"], r["title"], r["english"]
         if not isinstance(role, ox.NamedNode) or not isinstance(pos, ox.Literal):
             continue  # the query binds both: never
         key = (role.value, int(pos.value))
         if key not in listings:
-            listings[key] = Listing(key[1], page.code_link(code.value if code is not None else "", r["unit"]), title.value if title else "")
+            printed = title.value if title else ""
+            translated = page.lang.code == "en" and english is not None
+            listings[key] = Listing(
+                key[1],
+                page.code_link(code.value if code is not None else "", r["unit"]),
+                english.value if translated and english is not None else printed,
+                printed=printed if translated else "",
+            )
         preq = r["preqCode"]
         if preq is not None:
             listings[key].prerequisites.append(page.code_link(preq.value, r["preqUnit"]))
@@ -338,32 +345,87 @@ def _qualification(store: QueryableStore, iri: str, page: Page) -> dict[str, obj
         for role_name, heading in (("Core", t("Core units", "Kompetensi inti")), ("Elective", t("Elective units", "Kompetensi pilihan")))
     ]
     return {
+        "levels": _levels(store, iri, page),
         "rules": shown_rules,
         "tables": tables,
-        "work_attitudes": _items(store, iri, "hasWorkAttitude", f"<{K}printedAspectName>", page),
+        "work_attitudes": _items(store, iri, "hasWorkAttitude", f"<{K}printedAspectName>", page, f"<{K}aspect>/<{RDFS.label}>"),
         "general_attitudes": _items(store, iri, "hasGeneralAttitude", f"<{K}itemMarker>", page),
         "job_roles": _items(store, iri, "hasJobRole", f"<{K}itemMarker>", page),
     }
 
 
-def _items(store: QueryableStore, iri: str, prop: str, head: str, page: Page) -> list[Item]:
-    """A qualification's printed list (attitudes, job titles) in printed order, with each item's text."""
+def _levels(store: QueryableStore, iri: str, page: Page) -> list[Shown]:
+    """The qualification's KKNI level and the levels of other frameworks it is mapped to, each with its mapping's status."""
     rows = _sel(
         store,
-        f"""SELECT ?x ?head ?text ?pos WHERE {{ <{iri}> <{K}{prop}> ?x .
+        f"""SELECT ?level ?o ?m ?status WHERE {{ <{iri}> <{K}level> ?level .
+        OPTIONAL {{ ?m <{K}mappingSubject> ?level ; <{K}mappingObject> ?o ; <{K}mappingStatus> ?status }} }} ORDER BY ?o""",
+    )
+    _load_terms(store, {v.value for r in rows for v in (r["level"], r["o"]) if isinstance(v, ox.NamedNode)}, page)
+    shown: list[Shown] = []
+    for r in rows:
+        if not shown:
+            shown.append(page.show(r["level"]))
+        if r["o"] is not None:
+            proposed = r["status"].value == f"{K}Proposed"
+            note = Shown(
+                page.lang.t("proposed", "diusulkan") if proposed else page.lang.t("official", "resmi"),
+                page.href(r["m"].value),
+                r["m"].value,
+                tag="proposed" if proposed else "official",
+            )
+            shown.append(Shown(page.label(r["o"].value), page.href(r["o"].value), r["o"].value, note=note))
+    return shown
+
+
+def _packaging_rule(r: ox.QuerySolution, lang: Lang) -> dict[str, str]:
+    """A packaging rule as printed, and (in English) the same rule said in English from its numbers."""
+    names = (("all", lang.t("units", "unit")), ("core", lang.t("core", "inti")), ("elective", lang.t("elective", "pilihan")))
+    counts = ", ".join(f"{name}: {r[v].value}" for v, name in names if r[v] is not None)
+    text = r["text"]
+    english = ""
+    if lang.code == "en" and r["all"] is not None:
+        parts = [
+            f"{r[v].value} {name} unit{'s' if r[v].value != '1' else ''}"
+            for v, name in (("core", "core"), ("elective", "elective"))
+            if r[v] is not None
+        ]
+        english = f"{r['all'].value} competency units to be completed" + (f": {' and '.join(parts)}." if parts else ".")
+    return {"text": text.value if text is not None else "", "counts": counts, "english": english}
+
+
+def _items(store: QueryableStore, iri: str, prop: str, head: str, page: Page, english_head: str = "") -> list[Item]:
+    """A qualification's printed list (attitudes, job titles) in printed order, with each item's text; in English,
+    the item's English label (a job title's) and the English name of its heading (a work attitude's aspect)
+    where the graph has them, the printed Indonesian beside."""
+    en_head = f'OPTIONAL {{ ?x {english_head} ?enHead FILTER (langMatches(lang(?enHead), "en")) }}' if english_head else ""
+    rows = _sel(
+        store,
+        f"""SELECT ?x ?head ?text ?pos ?en ?enHead WHERE {{ <{iri}> <{K}{prop}> ?x .
         OPTIONAL {{ ?x {head} ?head }} OPTIONAL {{ ?x <{K}position> ?pos }}
-        OPTIONAL {{ ?x <{K}text>|<{K}printedTitle> ?text }} }}""",
+        OPTIONAL {{ ?x <{K}text>|<{K}printedTitle> ?text }}
+        OPTIONAL {{ ?x <{RDFS.label}> ?en FILTER (langMatches(lang(?en), "en")) }} {en_head} }}""",
     )
     items = {}
+    english = page.lang.code == "en"
     for r in rows:
         x = r["x"].value
         if x in items:
             continue
-        pos = r["pos"]
-        text = r["text"]
+        pos, text, en, en_head_ = r["pos"], r["text"], r["en"], r["enHead"]
+        printed = text.value if text is not None else page.label(x)
+        head_printed = r["head"].value if r["head"] is not None else ""
+        translated = english and en is not None
         items[x] = (
             int(pos.value) if isinstance(pos, ox.Literal) and pos.value.isdigit() else 0,
-            Item(r["head"].value if r["head"] is not None else "", text.value if text is not None else page.label(x), page.href(x)),
+            Item(
+                en_head_.value if english and en_head_ is not None else head_printed,
+                en.value if translated and en is not None else printed,
+                page.href(x),
+                "en" if translated else "id",
+                printed if translated else "",
+                head_printed if english and en_head_ is not None else "",
+            ),
         )
     return [item for _, item in sorted(items.values(), key=lambda pi: (pi[0], pi[1].href))]
 
@@ -500,6 +562,7 @@ def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = 
         types=[page.show(t) for t in types],
         graph=kind == "graph",
         qualification=_qualification(store, iri, page) if is_qualification else None,
+        picture=pictures.prerequisite_picture(served, iri, lang, page.href) if is_qualification else None,
         properties=properties,
         incoming=_incoming(incoming, iri, page, {f"{K}qualification"} if is_qualification else set(), statuses),
         more_incoming=MAX_INCOMING if len(incoming) > MAX_INCOMING else None,
@@ -507,9 +570,12 @@ def resource_page(served: ServedStore, iri: str, kind: str, lang: Lang | None = 
     )
 
 
-def not_found_page(path: str, lang: Lang | None = None) -> str:
+def not_found_page(path: str, lang: Lang | None = None, suggestions: list[str] | None = None) -> str:
+    """The 404 page of ``path``, offering the nearest known paths (``indexes.nearest``)."""
     lang = lang or Lang()
-    return render("not_found.html", lang, "/" + path, title=lang.t("Not found", "Tidak ditemukan"), path=path)
+    return render(
+        "not_found.html", lang, "/" + path, title=lang.t("Not found", "Tidak ditemukan"), path=path, suggestions=suggestions or []
+    )
 
 
 def ontology_page(html: str, lang: Lang) -> str:

@@ -109,6 +109,12 @@ def accepts_html(accept: str | None) -> bool:
     return all(html_q >= q for q in explicit) and any(rng == HTML for rng, _ in ranges)
 
 
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip (RFC 9110 §12.5.3: ``gzip`` or ``*`` with a q above 0)."""
+    ranges = dict(_ranges(accept_encoding)) if accept_encoding else {}
+    return ranges.get("gzip", ranges.get("x-gzip", ranges.get("*", 0.0))) > 0
+
+
 def graph_format(accept: str | None, fmt: str | None) -> str | None:
     """The RDF format of a graph answer (a description, a resource): ``format`` if given, else by Accept; None: 406."""
     return format_key(fmt, GRAPH_FORMATS) if fmt else negotiate(accept, GRAPH_FORMATS)

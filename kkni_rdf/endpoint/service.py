@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from kkni_rdf import __version__
 from kkni_rdf.checks.catalogue import Catalogue, catalogue_from_store
-from kkni_rdf.endpoint import check, dcat, describe, errors, pages
+from kkni_rdf.endpoint import check, dcat, describe, errors, indexes, pages
 from kkni_rdf.endpoint.cache import AnswerCache
 from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.execute import Job, Limits
@@ -157,6 +157,7 @@ class Endpoint:
         self.findings: list[Finding] = load_findings(store)
         self.catalogue: Catalogue = catalogue_from_store(store)
         self.workbench = pages.workbench(self.served, self.named_queries)
+        self.known_paths = indexes.known_paths(self.served)  # what a 404 offers: indexes.nearest
         self.cache: AnswerCache[Outcome] = AnswerCache(config.cache_entries)
         self._ontology_pages: dict[str, str] = {}  # pyLODE's page of the ontology, by language (made when first asked)
         self._search: SearchIndex | None = None  # /search's index of the served store (made when first asked)
@@ -341,11 +342,16 @@ class Endpoint:
         if suffixed is not None and (found := pages.resolve_path(self.served, suffixed[0])) is not None:
             shown_as = suffixed[1]
         here = lang.href("/" + path)
+        nearest = indexes.nearest(self.known_paths, path) if found is None else []
         if found is None and shown_as == "html":
-            outcome = Outcome(404, HTML_TYPE, pages.not_found_page(path, lang).encode("utf-8"))
+            outcome = Outcome(404, HTML_TYPE, pages.not_found_page(path, lang, nearest).encode("utf-8"))
         elif found is None:
-            outcome = errors.not_found(
-                f"No resource has the IRI {self.config.base}{path}.", f"Tidak ada sumber daya dengan IRI {self.config.base}{path}."
+            outcome = errors.error(
+                404,
+                "not found",
+                f"No resource has the IRI {self.config.base}{path}.",
+                f"Tidak ada sumber daya dengan IRI {self.config.base}{path}.",
+                suggestions=[{"iri": self.config.base + p, "path": "/" + p} for p in nearest],
             )
         elif shown_as == "html":
             outcome = Outcome(200, HTML_TYPE, pages.resource_page(self.served, *found, lang, here).encode("utf-8"))

@@ -22,6 +22,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -31,16 +32,21 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
-from kkni_rdf.endpoint import assets, check, errors, protocol
+from kkni_rdf.endpoint import assets, check, errors, indexes, protocol
 from kkni_rdf.endpoint.describe import DOWNLOADS, LICENSE, TITLE_EN, TITLE_ID
 from kkni_rdf.endpoint.errors import Outcome
+from kkni_rdf.endpoint.execute import Job
 from kkni_rdf.endpoint.findings import SEVERITIES, Selection, by_rule, counts
 from kkni_rdf.endpoint.http import endpoint, language, page, public_url, respond
+from kkni_rdf.endpoint.i18n import with_param
+from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.pages import Page, show_findings
 from kkni_rdf.endpoint.protocol import read_body
-from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
+from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format
 
-__all__ = ["PageRoute", "router", "service_page"]
+__all__ = ["BROWSER_ACCEPT", "PageRoute", "opens_as_page", "query_page", "router", "service_page"]
+
+RESULTS_JSON = "application/sparql-results+json"
 
 
 class PageRoute(APIRoute):
@@ -117,6 +123,120 @@ def gallery_page(request: Request) -> HTMLResponse:
     return page(
         request, "gallery.html", title=language(request).t("Example queries", "Contoh kueri"), queries=list(e.named_queries.values())
     )
+
+
+# ----------------------------------------------------------------------------- a query opened in a browser
+
+#: What a query's answer is asked for in, to be shown as a page: its rows (SELECT, ASK) or its triples.
+BROWSER_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+_TABLE_FORMATS = (("CSV", "csv"), ("TSV", "tsv"), ("JSON", "json"), ("XML", "xml"))
+_GRAPH_DOWNLOADS = (("Turtle", "turtle"), ("N-Triples", "ntriples"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdfxml"))
+
+
+def opens_as_page(request: Request) -> bool:
+    """A query's answer is a page where a browser asks (HTML first, as browsers send) and names no ``format``."""
+    return "format" not in request.query_params and protocol.accepts_html(request.headers.get("accept"))
+
+
+async def query_page(request: Request, job: Job | Outcome, text: str, named: NamedQuery | None = None) -> Response:
+    """A query's answer as a page: the same job a client's ``Accept: application/sparql-results+json``
+    (or Turtle) would run, shown as a table, with links to the machine formats; or why there is none."""
+    e = endpoint(request)
+    if isinstance(job, Outcome):
+        outcome = job
+    else:
+        outcome = e.cached(job) or await e.evaluate(job, request.client.host if request.client else "")
+    return await run_in_threadpool(_results_page, request, outcome, text, named)
+
+
+def _here(request: Request) -> str:
+    """The request's own local URL (path and query)."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _results_page(request: Request, outcome: Outcome, text: str, named: NamedQuery | None) -> HTMLResponse:
+    e = endpoint(request)
+    lang = language(request)
+    shown = Page(e.config.base, lang, e.served.prefixes)
+    context: dict[str, object] = {"variables": [], "rows": [], "boolean": None, "error": None, "downloads": []}
+    if outcome.status != 200:
+        context["error"] = json.loads(outcome.body) if outcome.media_type.startswith("application/json") else {"message": "", "pesan": ""}
+    elif outcome.media_type.startswith(RESULTS_JSON):
+        answer = ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QueryBoolean):
+            context["boolean"] = bool(answer)
+        else:
+            names = [v.value for v in answer.variables]
+            context["variables"] = ["?" + n for n in names]
+            context["rows"] = [[shown.show(row[n]) for n in names] for row in answer]
+        context["downloads"] = [(name, with_param(_here(request), "format", key)) for name, key in _TABLE_FORMATS]
+    else:
+        triples = list(ox.parse(outcome.body, format=ox.RdfFormat.TURTLE))
+        context["variables"] = ["subject", "predicate", "object"]
+        context["rows"] = [[shown.show(t.subject), shown.show(t.predicate), shown.show(t.object)] for t in triples]
+        context["downloads"] = [(name, with_param(_here(request), "format", key)) for name, key in _GRAPH_DOWNLOADS]
+    return page(
+        request,
+        "results.html",
+        status=outcome.status,
+        title=named.title if named else lang.t("Query results", "Hasil kueri"),
+        question=named.question if named else "",
+        query=text,
+        status_code=outcome.status,
+        **context,
+    )
+
+
+# ----------------------------------------------------------------------------- index pages
+
+
+_HTML_TYPE = "text/html; charset=utf-8"
+
+
+def _index_answer(request: Request, index: indexes.Index, fmt: str | None) -> Outcome:
+    """The index as a page (a browser naming no ``format``) or as RDF (by Accept or ``format``), kept in the answer cache."""
+    e = endpoint(request)
+    lang = language(request)
+    shown_as = protocol.page_or_graph_format(request.headers.get("accept"), fmt)
+    key = ("index", index.path, shown_as, lang)
+    found = e.cache.get(key)
+    if found is not None:
+        return found
+    if shown_as == "html":
+        here = lang.href("/" + index.path)
+        found = Outcome(200, _HTML_TYPE, indexes.index_page(e.served, index, lang, here).encode("utf-8"))
+    elif shown_as is None and fmt:
+        found = errors.unknown_format(fmt, [f.key for f in GRAPH_FORMATS])
+    elif shown_as is None:
+        found = errors.not_acceptable("index as RDF", [f.media_type for f in GRAPH_FORMATS])
+    else:
+        body = ox.serialize(indexes.index_triples(e.served, index), format=rdf_format(shown_as), prefixes=e.served.prefixes) or b""
+        found = Outcome(200, content_type(media_type_of(shown_as)), body)
+    if found.status == 200:  # (a refusal depends on more than the key: the format asked for)
+        e.cache.put(key, found, len(found.body))
+    return found
+
+
+def _index_route(index: indexes.Index) -> None:
+    def answer(request: Request, format: str | None = None) -> Response:
+        outcome = _index_answer(request, index, format)
+        response = respond(outcome)
+        response.headers["Vary"] = "Accept, Accept-Language"
+        return response
+
+    router.add_api_route(
+        "/" + index.path,
+        answer,
+        methods=["GET"],
+        summary=f"{index.title_en}, grouped: an HTML page for browsers, RDF (a skos:Collection) by Accept or `format`",
+        tags=["linked data"],
+        responses={200: {"content": {"text/html": {}, **{f.media_type: {} for f in GRAPH_FORMATS}}}, 406: {}},
+        name=f"index_{index.path}",
+    )
+
+
+for _index in indexes.INDEXES.values():
+    _index_route(_index)
 
 
 # ----------------------------------------------------------------------------- /docs, offline

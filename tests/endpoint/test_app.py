@@ -34,7 +34,8 @@ HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
     [
         ({"query": "ASK {}"}, {}, 200, "application/sparql-results+json"),
         ({"query": "ASK {}", "lang": "en"}, {}, 200, "application/sparql-results+json"),  # other parameters are ignored
-        ({"query": "ASK {}"}, HTML, 200, "application/sparql-results+json"),  # a browser's query is a query
+        ({"query": "ASK {}"}, HTML, 200, "text/html"),  # a browser opening a query: its answer as a page (web.query_page)
+        ({"query": "ASK {}"}, {"Accept": "*/*"}, 200, "application/sparql-results+json"),  # a client: as before
         ({}, HTML, 200, "text/html"),  # the service description's page
         ({}, {}, 200, "text/turtle"),
         ({"format": "ntriples"}, HTML, 200, "application/n-triples"),

@@ -3,6 +3,8 @@ the ontology one language at a time, an id/en choice (issue 12, item 4)."""
 
 from __future__ import annotations
 
+import csv
+import html
 import re
 
 from fastapi.testclient import TestClient
@@ -10,6 +12,7 @@ from fastapi.testclient import TestClient
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.endpoint.i18n import choose
 from kkni_rdf.endpoint.pages import natural_key
+from kkni_rdf.resources import translations_file
 from tests.endpoint.conftest import ASESOR_5, HTML
 
 
@@ -92,3 +95,48 @@ def test_choose() -> None:
     assert choose("EN", None).code == "en" and choose("EN", None).explicit
     assert choose("xx", "en-GB;q=0.5, id;q=0.4").code == "en"
     assert choose(None, "in").code == "id"
+
+
+def _english_labels(kind: str) -> dict[str, str]:
+    """The project's English labels of one kind (``unit``, ``aspect``, ``job-role``), by key, from translations-en.csv."""
+    with translations_file().open(encoding="utf-8", newline="") as f:
+        return {row["key"]: row["english"] for row in csv.DictReader(f) if row["kind"] == kind}
+
+
+def test_english_mode_is_english_throughout_with_the_printed_indonesian_beside(web: TestClient, decree: Decree) -> None:
+    q = next(x for x in decree.qualifications if x.short_id == "N78SPS01-5-asesor")
+    en = html.unescape(web.get(f"/{ASESOR_5}", headers=HTML, params={"lang": "en"}).text)
+    units, aspects = _english_labels("unit"), _english_labels("aspect")
+    # every unit row: its English title, the printed title beside it
+    translated = [row for row in q.rows if row.code.code in units]
+    assert len(translated) == len(q.rows)
+    for row in translated:
+        assert f'<span lang="en">{units[row.code.code]}</span> <span class="printed" lang="id">({row.title})</span>' in en, row.code
+    # the packaging sentence, said in English from the printed numbers, the printed sentence beside
+    p = q.packaging
+    assert f"{p.total} competency units to be completed: {p.core} core units and {p.elective} elective units." in en
+    assert p.text in en
+    # the work attitudes under their aspects' English names, the printed name and text beside
+    for a in q.work_attitudes:
+        assert f'{aspects[a.aspect]}</a> <span class="printed" lang="id">({a.printed_name})</span>' in en, a.aspect
+        assert a.text in en
+    # Indonesian mode stays as printed
+    id_ = html.unescape(web.get(f"/{ASESOR_5}", headers=HTML, params={"lang": "id"}).text)
+    assert "competency units to be completed" not in id_ and "Communication" not in id_
+    assert all(units[r.code.code] not in id_ for r in translated)
+
+
+def test_graph_descriptions_say_whose_each_graph_is(web: TestClient) -> None:
+    sd = web.get("/sparql", headers={"Accept": "text/turtle"}).text
+    void = web.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
+    page = html.unescape(web.get("/sparql", headers=HTML, params={"lang": "en"}).text)
+    for text in (sd, void, page):
+        assert "as printed" not in text  # the crosswalks and shapes are not the decree's
+        assert "KKNI levels mapped to EQF levels: proposed by the kkni-rdf project" in text
+        assert "The kkni-rdf project's SHACL shapes" in text
+        assert "The decree Kepmenaker 3/2021: its printed text as RDF" in text
+
+
+def test_graph_descriptions_are_in_the_pages_language(web: TestClient) -> None:
+    id_ = html.unescape(web.get("/.well-known/void", headers=HTML, params={"lang": "id"}).text)
+    assert "Jenjang KKNI dipetakan ke jenjang EQF: diusulkan proyek kkni-rdf" in id_ and "proposed by the kkni-rdf project" not in id_

@@ -28,6 +28,38 @@
   const firstQuery = declared.join("\n") +
     "\n\nSELECT ?qualification ?label WHERE {\n  ?qualification a kkni:Qualification ; rdfs:label ?label .\n  FILTER (lang(?label) = \"en\")\n} ORDER BY ?qualification LIMIT 20\n";
 
+  // A refused query (400, 403, 413, 422, …) is this endpoint's JSON: shown as its message, in the page's
+  // language first and then the other, with the line and column, instead of one unwrapped line of JSON.
+  const pageLang = document.documentElement.lang || "id";
+  Yasgui.Yasr.defaults.errorRenderers = [
+    async (error) => {
+      let body;
+      try { body = JSON.parse((error && (error.text || error.responseText)) || ""); } catch (e) { return undefined; }
+      if (!body || typeof body.message !== "string") return undefined;
+      const box = document.createElement("div");
+      box.className = "kkni-error";
+      box.setAttribute("role", "alert");
+      const head = document.createElement("h3");
+      head.textContent = (error.status ? error.status + " · " : "") + (body.error || "error");
+      box.appendChild(head);
+      const texts = [["en", body.message], ["id", body.pesan]];
+      if (pageLang === "id") texts.reverse();
+      for (const [lang, text] of texts) {
+        if (!text) continue;
+        const p = document.createElement("p");
+        p.lang = lang; p.className = "message"; p.textContent = text;
+        box.appendChild(p);
+      }
+      if (body.line) {
+        const where = document.createElement("p");
+        where.className = "where";
+        where.textContent = (pageLang === "id" ? "baris " : "line ") + body.line + (body.column ? (pageLang === "id" ? ", kolom " : ", column ") + body.column : "");
+        box.appendChild(where);
+      }
+      return box;
+    },
+  ];
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -38,6 +70,23 @@
   // Tabs restored from an earlier visit keep their queries, but always ask this endpoint.
   for (const id of Object.keys(yasgui._tabs)) yasgui._tabs[id].setEndpoint(endpoint);
   window.kkniYasgui = yasgui;
+
+  // The results' IRIs of this dataset open its local pages (in this tab), not the IRI's host.
+  const roots = [document.body.dataset.base, "https://w3id.org/kkni/"].filter(Boolean);
+  const localPath = (href) => {
+    const root = roots.find((r) => href.startsWith(r));
+    return root ? "/" + href.slice(root.length) : null;
+  };
+  const relink = (scope) => {
+    for (const a of scope.querySelectorAll(".yasr a[href]")) {
+      const path = localPath(a.getAttribute("href"));
+      if (path === null) continue;
+      a.setAttribute("href", path);
+      a.removeAttribute("target");
+      a.classList.add("local");
+    }
+  };
+  new MutationObserver(() => relink(document.getElementById("yasgui"))).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
   // The gallery: "open in editor" puts the example in a new tab.
   const gallery = document.getElementById("gallery");
