@@ -24,7 +24,7 @@ from xml.parsers import expat
 #: The deepest nesting accepted (a real query or record nests ten or twenty levels deep at most).
 MAX_DEPTH = 128
 
-__all__ = ["MAX_DEPTH", "TooDeep", "check_depth", "json_depth", "rdf_depth", "xml_depth"]
+__all__ = ["MAX_DATA_BYTES", "MAX_DEPTH", "MAX_QUERY_BYTES", "TooDeep", "check_depth", "json_depth", "rdf_depth", "xml_depth"]
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,15 @@ def check_depth(data: bytes, format_name: str, limit: int = MAX_DEPTH) -> None:
         rdf_depth(text, "N-Triples" if name == "N_TRIPLES" else "N-Quads", limit)  # triple terms nest
     else:
         rdf_depth(text, "Turtle" if name == "TURTLE" else name.title(), limit)
+
+
+# --------------------------------------------------------------------------- how large input may be
+
+#: The longest query text (and ``/check`` record) read whole: ``kkni serve``'s ``--max-query-bytes``
+#: default, which ``kkni query`` and ``kkni check --file`` share (tests/test_cli_limits.py checks they agree).
+MAX_QUERY_BYTES = 256 * 1024
+
+#: The most RDF ``kkni validate`` reads, all files together: its parsers and the SHACL engine hold
+#: about 18 times the file in memory (a 196 MB Turtle file took 3.5 GB), so 64 MiB is about 1.2 GB;
+#: the endpoint's ``--max-bytes`` default (the largest answer it writes).
+MAX_DATA_BYTES = 64 * 1024 * 1024

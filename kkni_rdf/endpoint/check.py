@@ -27,6 +27,7 @@ from kkni_rdf.checks.candidate import read_input, run_check
 from kkni_rdf.checks.catalogue import Catalogue, CheckError
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
+from kkni_rdf.files import WriteFailed, write_bytes
 
 MAX_DEPTH = 64
 #: The file name a body is read as, by its media type (``kkni check --file`` tells formats by suffix).
@@ -141,7 +142,15 @@ def run(catalogue: Catalogue, submission: Submission, qualification: str | None,
         return bad_input(f"The record nests deeper than {MAX_DEPTH} levels.", f"Catatan bersarang lebih dari {MAX_DEPTH} tingkat.")
     with tempfile.TemporaryDirectory(prefix="kkni-check-") as folder:
         path = Path(folder) / f"record{submission.suffix}"
-        path.write_bytes(submission.data)
+        try:
+            write_bytes(path, submission.data)
+        except WriteFailed as exc:  # the server's disk, not the user's record: 503, try later
+            return errors.error(
+                503,
+                "no space",
+                f"The server cannot store the record to check it now ({exc.reason}); try again later.",
+                f"Server tidak dapat menyimpan catatan untuk diperiksa saat ini ({exc.reason}); coba lagi nanti.",
+            )
         try:
             result = run_check(catalogue, qualification or submission.qualification, read_input(path), program or submission.program)
         except CheckError as exc:
