@@ -78,7 +78,7 @@ def _within_limit(paths: Sequence[Path], limit: int, what: str) -> None:
             continue
         if total > limit:
             given = f"{path} is {_size(path.stat().st_size)}" if len(paths) == 1 else f"the files come to {_size(total)} by {path}"
-            raise UsageError(f"{given}, more than the {_size(limit)} {what} read at most; give --max-bytes N to read more (N in bytes)")
+            raise UsageError(f"{given}, more than the {_size(limit)} {what}; give --max-bytes N to read more (N in bytes)")
 
 
 def _read_stdin(limit: int) -> str:
@@ -183,7 +183,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         source, query_text = None, _read_stdin(args.max_bytes)
     else:
         query_text = args.query_text
-        _within_limit([Path(source)] if source else [], args.max_bytes, "a query file is")
+        _within_limit([Path(source)] if source else [], args.max_bytes, "a query file may hold")
     if query_text is not None and len(query_text.encode("utf-8")) > args.max_bytes:
         raise UsageError(f"the query is longer than {_size(args.max_bytes)}; give --max-bytes N to read more (N in bytes)")
     with usage_errors(QueryInputError):
@@ -222,7 +222,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store
         report = _validate_store(args.store, files, args.user)
     else:
-        _within_limit(files, args.max_bytes, "kkni validate reads")
+        _within_limit(files, args.max_bytes, "kkni validate reads at most")
         with usage_errors(InputError):
             report = validate_files(files) if files else validate_decree()
     if args.format == "json":
@@ -265,7 +265,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.file and not args.qualification:
         raise UsageError("name the qualification and the units, e.g. kkni check N78SPS01-5-asesor M.74SPS03.088.2, or give --file")
     if args.file:
-        _within_limit([Path(args.file)], args.max_bytes, "a record file is")
+        _within_limit([Path(args.file)], args.max_bytes, "a record file may hold")
     _check_built()
     with usage_errors(CheckError):
         inp = read_input(Path(args.file)) if args.file else UserInput([u.strip() for u in args.units if u.strip()])
