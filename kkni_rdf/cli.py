@@ -495,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-findings", action="store_true", help="write the decree's report to data/findings/ (stable Turtle)")
     p.add_argument("--store", metavar="URL", help="run the packaging-rule (SHACL-SPARQL) checks inside this SPARQL 1.1 store instead")
     p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
-    _max_bytes(p, MAX_DATA_BYTES, "the most RDF read, all files together (validation holds about 20 times it in memory)")
+    _max_bytes(p, MAX_DATA_BYTES, "the most RDF read, all files together (validation holds 18 to 60 times it in memory)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("check", help="check a candidate's units, or a training program, against a qualification")

@@ -162,7 +162,8 @@ def check_depth(data: bytes, format_name: str, limit: int = MAX_DEPTH) -> None:
 #: default, which ``kkni query`` and ``kkni check --file`` share (tests/test_cli_limits.py checks they agree).
 MAX_QUERY_BYTES = 256 * 1024
 
-#: The most RDF ``kkni validate`` reads, all files together: its parsers and the SHACL engine hold
-#: about 18 times the file in memory (a 196 MB Turtle file took 3.5 GB), so 64 MiB is about 1.2 GB;
-#: the endpoint's ``--max-bytes`` default (the largest answer it writes).
-MAX_DATA_BYTES = 64 * 1024 * 1024
+#: The most RDF ``kkni validate`` reads, all files together: its parsers and the SHACL engine hold 18
+#: to 60 times the file in memory (measured: 196 MB of Turtle took 3.5 GB, 23.4 MB of short triples
+#: with literals 1.39 GB), so 16 MiB stays within about 1 GiB, the endpoint's memory allowance for a
+#: query worker (``--worker-memory``). The decree's graph is 0.64 MB; ``--max-bytes`` reads more.
+MAX_DATA_BYTES = 16 * 1024 * 1024

@@ -198,7 +198,7 @@ def test_validate_refuses_input_past_the_limit_before_reading_it(tmp_path: Path)
     with big.open("wb") as f:
         f.truncate(20 * 2**30)  # 20 GiB, sparse: read whole, it would exhaust the machine's memory
     done = kkni("validate", str(big))
-    assert_clear_error(done, "big.ttl is 20 GiB, more than the 64 MiB kkni validate reads at most", "--max-bytes")
+    assert_clear_error(done, "big.ttl is 20 GiB, more than the 16 MiB kkni validate reads at most", "--max-bytes")
     done = kkni("validate", str(big), "--max-bytes", "1000")
     assert_clear_error(done, "more than the 1000 bytes")
 
