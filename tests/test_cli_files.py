@@ -9,21 +9,28 @@ that they killed the write midway (and not before or after it).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kkni_rdf.checks.catalogue import catalogue_from_store
+from kkni_rdf.endpoint import check
+from kkni_rdf.endpoint.errors import Outcome
 from kkni_rdf.endpoint.service import EndpointConfig
 from kkni_rdf.files import DiskFull, WriteFailed, write_bytes, write_text
 from kkni_rdf.limits import MAX_QUERY_BYTES
 from kkni_rdf.resources import RESOURCE_DIRS
+from kkni_rdf.store.embedded import KkniStore
 from tests.helpers import ROOT, answers, free_port
 
 DECREE = "kepmenaker-3-2021.ttl"
@@ -190,6 +197,14 @@ def test_query_serve_and_export_name_a_cut_build(checkout: tuple[Path, dict[str,
         assert_clear_error(kkni(*argv, cwd=copy.parent / "elsewhere", env=env), str(built), what, "run `kkni build` again")
 
 
+def test_serve_names_empty_findings_instead_of_serving_none(checkout: tuple[Path, dict[str, str]]) -> None:
+    copy, env = checkout
+    findings = copy / "data" / "findings" / DECREE
+    findings.write_bytes(b"")  # what an older `validate --write-findings` killed midway left
+    done = kkni("serve", "--port", "0", cwd=copy.parent / "elsewhere", env=env)
+    assert_clear_error(done, str(findings), "is empty", "run `kkni build` again")
+
+
 # --------------------------------------------------------------------------- bounded input
 
 
@@ -277,3 +292,17 @@ def test_first_ctrl_c_stops_serve_cleanly(tmp_path: Path) -> None:
     assert code in (0, 130), text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text and "RuntimeError" not in text, text
     assert "Finished server process" in text
+
+
+def test_check_upload_on_a_full_disk_is_503_not_500(small_disk: Path, store: KkniStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The endpoint's /check stores the record in a temporary folder for the reader: a full disk there is the
+    server's trouble (503, try later, in both languages), never the user's nor a 500."""
+    with (small_disk / "fill").open("wb") as f, contextlib.suppress(OSError):
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    monkeypatch.setattr(tempfile, "tempdir", str(small_disk))  # where the server's temporary files go (TMPDIR)
+    outcome = check.run(catalogue_from_store(store), check.Submission(b"M.74SPS03.088.2\n"), "N78SPS01-4-asesor", program=False)
+    assert isinstance(outcome, Outcome) and outcome.status == 503
+    body = json.loads(outcome.body)
+    assert "the disk is full" in body["message"] and "try again later" in body["message"] and "coba lagi nanti" in body["pesan"]

@@ -131,6 +131,16 @@ def read_form(media: str, content_type: str, body: bytes) -> Submission | Outcom
     return submission
 
 
+def _cannot_store(reason: str) -> Outcome:
+    """503: the server's disk (full, …), not the user's record, stops the check; try later."""
+    return errors.error(
+        503,
+        "cannot store the record",
+        f"The server cannot store the record to check it now ({reason}); try again later.",
+        f"Server tidak dapat menyimpan catatan untuk diperiksa saat ini ({reason}); coba lagi nanti.",
+    )
+
+
 def run(catalogue: Catalogue, submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
     """The check of a submission against ``catalogue`` (the served store's qualifications, ``Endpoint.catalogue``):
     ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
@@ -140,17 +150,16 @@ def run(catalogue: Catalogue, submission: Submission, qualification: str | None,
         return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", "Catatan bukan teks UTF-8.")
     if nesting_depth(text) > MAX_DEPTH:
         return bad_input(f"The record nests deeper than {MAX_DEPTH} levels.", f"Catatan bersarang lebih dari {MAX_DEPTH} tingkat.")
-    with tempfile.TemporaryDirectory(prefix="kkni-check-") as folder:
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="kkni-check-")
+    except OSError as exc:
+        return _cannot_store(exc.strerror or str(exc))
+    with scratch as folder:
         path = Path(folder) / f"record{submission.suffix}"
         try:
             write_bytes(path, submission.data)
-        except WriteFailed as exc:  # the server's disk, not the user's record: 503, try later
-            return errors.error(
-                503,
-                "no space",
-                f"The server cannot store the record to check it now ({exc.reason}); try again later.",
-                f"Server tidak dapat menyimpan catatan untuk diperiksa saat ini ({exc.reason}); coba lagi nanti.",
-            )
+        except WriteFailed as exc:
+            return _cannot_store(exc.reason)
         try:
             result = run_check(catalogue, qualification or submission.qualification, read_input(path), program or submission.program)
         except CheckError as exc:
