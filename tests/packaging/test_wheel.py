@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -134,3 +135,26 @@ def test_installed_kkni_runs_a_shipped_query_by_name(installed: dict[str, str], 
     )
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 1 + 14  # a header, the decree's 14 qualifications
+
+
+def test_wheel_build_that_cannot_fetch_the_assets_stops_saying_why(tmp_path: Path) -> None:
+    """A clean clone (nothing fetched) whose registry does not answer: no wheel that lacks YASGUI unnoticed."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    clone = tmp_path / "clone"
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    assert not (clone / "kkni_rdf/endpoint/static/vendor").exists()
+    closed = f"http://127.0.0.1:{free_port()}/"
+    env = {**os.environ, "npm_config_registry": closed, "npm_config_fetch_retries": "0", "npm_config_cache": str(tmp_path / "npm")}
+    argv = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(tmp_path / "out"), str(clone)]
+    failed = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    assert failed.returncode != 0
+    assert "kkni-rdf's wheel carries @zazuko/yasgui@4.6.2, which could not be fetched" in failed.stdout + failed.stderr
+    assert "KKNI_WHEEL_WITHOUT_ASSETS=1" in failed.stdout + failed.stderr
+    assert not list(tmp_path.glob("out/*.whl"))
+    built = subprocess.run(argv, env={**env, "KKNI_WHEEL_WITHOUT_ASSETS": "1"}, capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "out").glob("kkni_rdf-*.whl")
+    assert not [n for n in zipfile.ZipFile(wheel).namelist() if "/vendor/" in n]
