@@ -70,12 +70,29 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
-def test_build_on_a_full_disk_is_exit_2_and_leaves_the_previous_build_whole(small_disk: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_build_on_a_full_disk_is_exit_2_and_leaves_the_previous_build_whole(small_disk: Path, tmp_path: Path, jobs: int) -> None:
     first = kkni("build", "--out", str(small_disk), "--no-findings", "--no-docs")
     assert first.returncode == 0, first.stderr
     previous = (small_disk / DECREE).read_bytes()
+    source = ROOT / "data" / "source" / "kepmenaker-3-2021.txt"
+    sources = [str(source)]
+    if jobs == 2:  # two decree texts, built in two processes: the error crosses the process pool
+        sources.append(str(shutil.copy(source, tmp_path / "again.txt")))
     # another base: every IRI differs, so the file is written again; its copy does not fit beside it
-    second = kkni("build", "--out", str(small_disk), "--no-findings", "--no-docs", "--base", "https://example.org/kkni/")
+    argv = [
+        "build",
+        *sources,
+        "--jobs",
+        str(jobs),
+        "--out",
+        str(small_disk),
+        "--no-findings",
+        "--no-docs",
+        "--base",
+        "https://example.org/kkni/",
+    ]
+    second = kkni(*argv)
     assert_clear_error(second, "cannot write", DECREE, "the disk is full", "previous file")
     assert (small_disk / DECREE).read_bytes() == previous
     assert temporaries(small_disk) == []  # the partial copy is removed
