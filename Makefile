@@ -34,8 +34,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check kkni_rdf tests bench
-	$(BIN)/ruff format --check kkni_rdf tests bench
+	$(BIN)/ruff check kkni_rdf tests bench hatch_build.py
+	$(BIN)/ruff format --check kkni_rdf tests bench hatch_build.py
 	$(BIN)/mypy
 
 build: setup

@@ -42,6 +42,7 @@ from pathlib import Path
 import httpx
 
 from kkni_rdf.endpoint.describe import build_downloads
+from kkni_rdf.files import write_bytes, write_text
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
 
@@ -251,7 +252,7 @@ def serve_options(workers: int, clients: int) -> list[str]:
 def start_servers(tmp: Path, workers: int, clients: int) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     nq = tmp / "kkni.nq"
-    nq.write_bytes(build_downloads(KkniStore.load_default())["kkni.nq"][1])
+    write_bytes(nq, build_downloads(KkniStore.load_default())["kkni.nq"][1])
     subprocess.run([oxigraph, "load", "--location", str(tmp / "store"), "--file", str(nq)], check=True, capture_output=True)
     ox_port, kkni_port = free_port(), free_port()
     procs = [
@@ -309,8 +310,8 @@ def main() -> None:
         servers, procs = start_servers(tmp, args.workers, max(args.clients))
         mix, skipped = the_mix(servers)
         queries, script = tmp / "queries.txt", tmp / "mix.lua"
-        queries.write_text("".join(q + SEPARATOR for q in mix), encoding="utf-8")
-        script.write_text(WRK_SCRIPT, encoding="utf-8")
+        write_text(queries, "".join(q + SEPARATOR for q in mix))
+        write_text(script, WRK_SCRIPT)
 
         pids = {url: proc.pid for url, proc in zip(servers.values(), procs, strict=True)}
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from kkni_rdf.decree.model import Decree
 from kkni_rdf.decree.parser import parse_decree_file, slugify
+from kkni_rdf.files import write_text
 from kkni_rdf.graph.build import build_many
 from kkni_rdf.iris import Iris
 from kkni_rdf.namespaces import DEFAULT_BASE
@@ -618,12 +619,12 @@ def synthesize(
         sector.build(plant_every, offset)
         offset += len(sector.plants) + 1
         name = f"{sector.slug}.txt"
-        (out_dir / name).write_text(sector.text(), encoding="utf-8")
+        write_text(out_dir / name, sector.text())
         manifest.decrees.append(name)
         manifest.qualifications += len(sector.quals)
         manifest.unit_rows += sum(len(q.core) + len(q.elective) for q in sector.quals)
         manifest.plants += sector.plants
-    (out_dir / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+    write_text(out_dir / "manifest.json", manifest.to_json())
     return manifest
 
 

@@ -6,7 +6,12 @@ Each command imports its modules when it runs, so that ``kkni query`` does not p
 and pySHACL (``kkni_rdf.endpoint`` alone takes seconds to import).
 
 Exit codes: 0 success (or: the data conforms), 1 the data does not conform,
-2 bad input or usage (with a message on standard error, never a stack trace).
+2 bad input or usage, or a file that cannot be written (a full disk; the previous file is left
+whole: ``kkni_rdf.files``), with a message on standard error, never a stack trace.
+
+Inputs are bounded as the endpoint bounds them (``kkni_rdf.limits``): a query or a record file at
+most ``MAX_QUERY_BYTES``, RDF files to validate at most ``MAX_DATA_BYTES`` together (``--max-bytes``
+raises either), nesting at most ``MAX_DEPTH`` deep; a file past the limit is refused before it is read.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kkni_rdf import __version__
+from kkni_rdf.files import WriteFailed
+from kkni_rdf.limits import MAX_DATA_BYTES, MAX_QUERY_BYTES
 from kkni_rdf.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -47,6 +54,81 @@ def usage_errors(*errors: type[Exception], prefix: str = "") -> Iterator[None]:
         yield
     except errors as exc:
         raise UsageError(f"{prefix}{exc}") from None
+
+
+# --------------------------------------------------------------------------- bounded input, whole data
+
+
+def _size(n: int) -> str:
+    """A byte count as people read it: ``196.0 MB``, ``256 KiB`` for round binary sizes."""
+    for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= factor and n % factor == 0:
+            return f"{n // factor} {unit}"
+    return f"{n / 1e6:.1f} MB" if n >= 10**6 else f"{n} bytes"
+
+
+def _within_limit(paths: Sequence[Path], limit: int, what: str) -> None:
+    """Refuse, before reading them, files larger together than ``limit`` bytes (``--max-bytes`` raises it).
+    A file that cannot be stat'ed is left to its reader, which says what is wrong with it."""
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except OSError:
+            continue
+        if total > limit:
+            given = f"{path} is {_size(path.stat().st_size)}" if len(paths) == 1 else f"the files come to {_size(total)} by {path}"
+            raise UsageError(f"{given}, more than the {_size(limit)} {what}; give --max-bytes N to read more (N in bytes)")
+
+
+def _read_stdin(limit: int) -> str:
+    """Standard input as UTF-8 text, at most ``limit`` bytes of it (read no further)."""
+    binary = getattr(sys.stdin, "buffer", None)  # (a text stream without one: a test's, an embedding program's)
+    data = binary.read(limit + 1) if binary is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    if len(data) > limit:
+        raise UsageError(f"the query on standard input is longer than {_size(limit)}; give --max-bytes N to read more (N in bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (byte {exc.start})") from None
+
+
+def _check_built(base: str = DEFAULT_BASE) -> None:
+    """Before a command reads the built graphs: every file whole. An empty or cut file (a build
+    stopped by an older version, which wrote in place) is named, with what to do, instead of a
+    parser's traceback or, for an empty file, an answer that silently lacks its graph."""
+    import pyoxigraph as ox
+
+    from kkni_rdf.store.embedded import default_graph_files
+
+    for f in default_graph_files(base):
+        try:
+            empty = f.path.stat().st_size == 0
+            if not empty:
+                for _ in ox.parse(path=f.path, format=ox.RdfFormat.TURTLE, base_iri=f.path.as_uri()):
+                    pass
+        except OSError as exc:
+            raise UsageError(f"cannot read {f.path}: {exc.strerror or exc}") from None
+        except SyntaxError as exc:
+            raise UsageError(
+                f"{f.path} is cut short or damaged ({exc.msg}); a build was stopped midway or the disk was full: run `kkni build` again"
+            ) from None
+        if empty:
+            raise UsageError(f"{f.path} is empty; a build was stopped midway or the disk was full: run `kkni build` again")
+
+
+def _query_source(file: str | None) -> str | None:
+    """``kkni query NAME``: a shipped query by its name (``qualifications`` or ``qualifications.rq``,
+    from ``queries/``, in the wheel too) when no such file is here; else the file as given."""
+    from kkni_rdf.resources import query_files, resource
+
+    if file in (None, "-") or Path(file).exists() or "/" in file or os.sep in file:
+        return file
+    shipped = resource("queries") / f"{file.removesuffix('.rq')}.rq"
+    if shipped.is_file():
+        return str(shipped)
+    names = ", ".join(p.stem for p in query_files())
+    raise UsageError(f"no such query file, nor a shipped query of that name: {file} (the shipped queries: {names})")
 
 
 # --------------------------------------------------------------------------- build
@@ -96,8 +178,17 @@ def cmd_query(args: argparse.Namespace) -> int:
     from kkni_rdf.store.guard import Refused
     from kkni_rdf.store.protocol import QueryError
 
+    source = _query_source(args.file) if args.query_text is None else args.file  # (both: read_query_text says which to give)
+    if source == "-" and args.query_text is None:
+        source, query_text = None, _read_stdin(args.max_bytes)
+    else:
+        query_text = args.query_text
+        _within_limit([Path(source)] if source else [], args.max_bytes, "a query file may hold")
+    if query_text is not None and len(query_text.encode("utf-8")) > args.max_bytes:
+        raise UsageError(f"the query is longer than {_size(args.max_bytes)}; give --max-bytes N to read more (N in bytes)")
     with usage_errors(QueryInputError):
-        text = check_not_empty(read_query_text(args.file, args.query_text))
+        text = check_not_empty(read_query_text(source, query_text))
+    _check_built(args.base)
     store = KkniStore.load_default(args.base)
     with usage_errors(Refused), usage_errors(QueryError, prefix="malformed query: "):
         result = store.query(text)  # the one guard (store.guard) first: depth, SERVICE, updates, FROM
@@ -131,6 +222,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.store:  # the SHACL-SPARQL checks run by a SPARQL 1.1 store
         report = _validate_store(args.store, files, args.user)
     else:
+        _within_limit(files, args.max_bytes, "kkni validate reads at most")
         with usage_errors(InputError):
             report = validate_files(files) if files else validate_decree()
     if args.format == "json":
@@ -172,6 +264,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("give unit codes or --file, not both")
     if not args.file and not args.qualification:
         raise UsageError("name the qualification and the units, e.g. kkni check N78SPS01-5-asesor M.74SPS03.088.2, or give --file")
+    if args.file:
+        _within_limit([Path(args.file)], args.max_bytes, "a record file may hold")
+    _check_built()
     with usage_errors(CheckError):
         inp = read_input(Path(args.file)) if args.file else UserInput([c for u in args.units for c in split_codes(u)])
         result = run_check(catalogue_from_store(KkniStore.load_default()), args.qualification, inp, program=args.program)
@@ -217,6 +312,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kkni_rdf.endpoint.app import serve
 
     config = _endpoint_config(args)
+    if not config.store_url:
+        _check_built(config.base)
     if config.store_url:
         from kkni_rdf.store.auth import CredentialsError, store_auth
 
@@ -288,6 +385,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--registry writes Credential Engine's publish requests: use it with --to ctdl")
     if args.registry and args.out is None:
         raise UsageError("--registry writes one publish request per record: give --out DIR")
+    _check_built(args.base)
     store = KkniStore.load_default(args.base)
     if args.out is None:
         if args.to == "csv":
@@ -370,6 +468,22 @@ class _Subcommand(argparse.ArgumentParser):
         return super().parse_known_args(*args, **kwargs)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of bytes: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _max_bytes(parser: argparse.ArgumentParser, default: int, what: str) -> None:
+    parser.add_argument(
+        "--max-bytes", type=_positive, default=default, metavar="N", help=f"{what}, in bytes (default {default}, {_size(default)})"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from kkni_rdf.results import GRAPH_FORMAT_KEYS, TEXT_FORMATS
 
@@ -392,7 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("query", help="run a SPARQL query on the embedded Oxigraph store")
-    p.add_argument("file", nargs="?", metavar="FILE", help="a .rq file, or '-' for standard input")
+    p.add_argument(
+        "file", nargs="?", metavar="FILE", help="a .rq file, a shipped query's name (e.g. qualifications), or '-' for standard input"
+    )
     p.add_argument("--query", dest="query_text", metavar="TEXT", help="the query text itself")
     p.add_argument(
         "--format",
@@ -401,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default), csv, tsv, json, xml; for CONSTRUCT/DESCRIBE: turtle (default), ntriples, …",
     )
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI the store's data is served under")
+    _max_bytes(p, MAX_QUERY_BYTES, "the longest query read")
     p.set_defaults(handler=cmd_query)
 
     # -- validate, check: the shapes (kkni_rdf/validation/, kkni_rdf/checks/)
@@ -416,6 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-findings", action="store_true", help="write the decree's report to data/findings/ (stable Turtle)")
     p.add_argument("--store", metavar="URL", help="run the packaging-rule (SHACL-SPARQL) checks inside this SPARQL 1.1 store instead")
     p.add_argument("--user", help="user name for --store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")
+    _max_bytes(p, MAX_DATA_BYTES, "the most RDF read, all files together (validation holds 18 to 60 times it in memory)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("check", help="check a candidate's units, or a training program, against a qualification")
@@ -429,6 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", metavar="F", help="a record or program (.ttl, .nt, .jsonld) or a list of codes (.csv, .json, .txt)")
     p.add_argument("--program", action="store_true", help="the units are a training program's offer (default: a candidate's record)")
     p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default text)")
+    _max_bytes(p, MAX_QUERY_BYTES, "the largest --file read (as the endpoint's /check)")
     p.set_defaults(handler=cmd_check)
 
     # -- search: qualifications, units, job titles and findings (kkni_rdf/search/)
@@ -481,7 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except UsageError as exc:
+    except (UsageError, WriteFailed) as exc:
         print(f"kkni: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -24,7 +24,7 @@ from xml.parsers import expat
 #: The deepest nesting accepted (a real query or record nests ten or twenty levels deep at most).
 MAX_DEPTH = 128
 
-__all__ = ["MAX_DEPTH", "TooDeep", "check_depth", "json_depth", "rdf_depth", "xml_depth"]
+__all__ = ["MAX_DATA_BYTES", "MAX_DEPTH", "MAX_QUERY_BYTES", "TooDeep", "check_depth", "json_depth", "rdf_depth", "xml_depth"]
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,16 @@ def check_depth(data: bytes, format_name: str, limit: int = MAX_DEPTH) -> None:
         rdf_depth(text, "N-Triples" if name == "N_TRIPLES" else "N-Quads", limit)  # triple terms nest
     else:
         rdf_depth(text, "Turtle" if name == "TURTLE" else name.title(), limit)
+
+
+# --------------------------------------------------------------------------- how large input may be
+
+#: The longest query text (and ``/check`` record) read whole: ``kkni serve``'s ``--max-query-bytes``
+#: default, which ``kkni query`` and ``kkni check --file`` share (tests/test_cli_limits.py checks they agree).
+MAX_QUERY_BYTES = 256 * 1024
+
+#: The most RDF ``kkni validate`` reads, all files together: its parsers and the SHACL engine hold 18
+#: to 60 times the file in memory (measured: 196 MB of Turtle took 3.5 GB, 23.4 MB of short triples
+#: with literals 1.39 GB), so 16 MiB stays within about 1 GiB, the endpoint's memory allowance for a
+#: query worker (``--worker-memory``). The decree's graph is 0.64 MB; ``--max-bytes`` reads more.
+MAX_DATA_BYTES = 16 * 1024 * 1024

@@ -21,6 +21,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
+from kkni_rdf.files import write_text
 from kkni_rdf.namespaces import KKNI_ONTOLOGY, OWL, RDF, bind_prefixes
 from kkni_rdf.resources import ontology_files
 
@@ -105,7 +106,7 @@ def ontology_html(lang: str | None = None) -> str:
 def write_ontology_html(path: Path) -> Path:
     """Write the HTML page to ``path`` (its folder is created); returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(), encoding="utf-8")
+    write_text(path, render_html())
     return path
 
 

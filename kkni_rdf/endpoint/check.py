@@ -28,6 +28,7 @@ from kkni_rdf.checks.candidate import read_input, run_check
 from kkni_rdf.checks.catalogue import Catalogue, CheckError
 from kkni_rdf.endpoint import errors
 from kkni_rdf.endpoint.errors import Outcome
+from kkni_rdf.files import WriteFailed, write_bytes
 
 MAX_DEPTH = 64
 #: The file name a body is read as, by its media type (``kkni check --file`` tells formats by suffix).
@@ -168,6 +169,16 @@ def read_query(params: dict[str, str]) -> Submission:
     )
 
 
+def _cannot_store(reason: str) -> Outcome:
+    """503: the server's disk (full, …), not the user's record, stops the check; try later."""
+    return errors.error(
+        503,
+        "cannot store the record",
+        f"The server cannot store the record to check it now ({reason}); try again later.",
+        f"Server tidak dapat menyimpan catatan untuk diperiksa saat ini ({reason}); coba lagi nanti.",
+    )
+
+
 def run(catalogue: Catalogue, submission: Submission, qualification: str | None, program: bool) -> dict[str, object] | Outcome:
     """The check of a submission against ``catalogue`` (the served store's qualifications, ``Endpoint.catalogue``):
     ``kkni check``'s report (``CheckResult.as_dict``) or a 400."""
@@ -177,9 +188,16 @@ def run(catalogue: Catalogue, submission: Submission, qualification: str | None,
         return bad_input(f"The record is not UTF-8 text (byte {exc.start}).", f"Catatan bukan teks UTF-8 (byte {exc.start}).")
     if nesting_depth(text) > MAX_DEPTH:
         return bad_input(f"The record nests deeper than {MAX_DEPTH} levels.", f"Catatan bersarang lebih dari {MAX_DEPTH} tingkat.")
-    with tempfile.TemporaryDirectory(prefix="kkni-check-") as folder:
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="kkni-check-")
+    except OSError as exc:
+        return _cannot_store(exc.strerror or str(exc))
+    with scratch as folder:
         path = Path(folder) / f"record{submission.suffix}"
-        path.write_bytes(submission.data)
+        try:
+            write_bytes(path, submission.data)
+        except WriteFailed as exc:
+            return _cannot_store(exc.reason)
         try:
             result = run_check(catalogue, qualification or submission.qualification, read_input(path), program or submission.program)
         except CheckError as exc:

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import re
 import resource
+import signal
 import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -129,6 +130,9 @@ def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child
 
 
 if __name__ == "__main__":  # pragma: no cover - a worker process started by QueryPool._spawn
+    # Ctrl-C in a terminal signals the whole process group: the server stops its workers itself (no
+    # KeyboardInterrupt traceback from each idle worker).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Run the module imported by its name, not this ``__main__`` copy: what the worker sends the
     # pool (``Ready``, ``_Retire``) is pickled by its class's module, which the pool must import.
     from kkni_rdf.endpoint import worker  # noqa: PLW0406 - itself, by its name (see above)

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kkni_rdf.export.common import data_graph, write_atomic
+from kkni_rdf.export.common import data_graph
 from kkni_rdf.export.ctdl import ctdl_document, ctdl_graph
 from kkni_rdf.export.elm import elm_document, elm_graph
 from kkni_rdf.export.jsonld import CONTEXT_IRI, context_file, jsonld_document, load_context
 from kkni_rdf.export.skos import skos_document, skos_graph
 from kkni_rdf.export.tables import CSV_TABLES, csv_tables
+from kkni_rdf.files import write_bytes, write_text
 from kkni_rdf.store.embedded import KkniStore
 
 FORMATS = ("jsonld", "ctdl", "elm", "skos", "csv")
@@ -54,12 +55,12 @@ def write_export(store: KkniStore, to: str, out: Path) -> list[Path]:
         paths = []
         for name, text in csv_tables(store).items():
             path = out / name
-            write_atomic(path, text.encode("utf-8"))
+            write_text(path, text)
             paths.append(path)
         return paths
     export = DOCUMENTS[to]
     path = out / export.filename
-    write_atomic(path, export.make(store))
+    write_bytes(path, export.make(store))
     return [path]
 
 

@@ -3,8 +3,6 @@ the curated inputs under ``data/curated/``, and reading language-tagged values."
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,20 +35,6 @@ def data_graph(store: KkniStore) -> Graph:
   FILTER (?g NOT IN (<{iris.graph(ONTOLOGY_GRAPH)}>, <{iris.graph(SHAPES_GRAPH)}>) && !STRSTARTS(STR(?g), "{iris.graph("findings/")}"))
 }}""",
     )
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, flushed, synced, renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def curated_file(name: str) -> Path:
@@ -106,4 +90,4 @@ def objects(graph: Graph, subject: Node | None, prop: URIRef) -> list[Node]:
     return sorted(graph.objects(subject, prop), key=str) if subject is not None else []
 
 
-__all__ = ["construct", "curated_file", "curated_graph", "data_graph", "integer", "objects", "text", "texts", "write_atomic"]
+__all__ = ["construct", "curated_file", "curated_graph", "data_graph", "integer", "objects", "text", "texts"]

@@ -25,9 +25,9 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from kkni_rdf.export.common import write_atomic
 from kkni_rdf.export.compact import write_document
 from kkni_rdf.export.ctdl import CTDL_VOCABULARY, ctdl_graph, ctid
+from kkni_rdf.files import write_bytes
 from kkni_rdf.namespaces import ASN, CTDL, RDF
 from kkni_rdf.store.embedded import KkniStore
 
@@ -118,7 +118,7 @@ def write_registry(store: KkniStore, out: Path) -> list[Path]:
     paths = []
     for request in publish_requests(store):
         path = out / request.filename
-        write_atomic(path, request.json_bytes())
+        write_bytes(path, request.json_bytes())
         paths.append(path)
     return paths
 

@@ -32,6 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from kkni_rdf import __version__
 from kkni_rdf.decree.model import DIKTUM_ORDINALS, Decree, LegalCitation, Qualification, UnitCode
 from kkni_rdf.decree.parser import parse_decree_file
+from kkni_rdf.files import write_bytes
 from kkni_rdf.graph.translations import Translations
 from kkni_rdf.graph.turtle import SortedTriples, TripleSet, sorted_turtle
 from kkni_rdf.iris import Iris
@@ -524,7 +525,7 @@ def _build_files(source: Path, out_dir: Path, base: str, translations_path: Path
     path = out_dir / f"{decree.slug}.ttl"
     data = sorted_turtle(result.triples, select_prefixes(TURTLE_PREFIXES, base), _header(decree, source, base))
     if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
+        write_bytes(path, data)  # atomic: a full disk or a kill leaves the previous file whole
     return path, result
 
 

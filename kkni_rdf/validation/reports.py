@@ -17,6 +17,7 @@ from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 
 from kkni_rdf import __version__
+from kkni_rdf.files import write_text
 from kkni_rdf.namespaces import DEFAULT_BASE, KSH, PREFIXES, RDF, SH, XSD, bind_prefixes, data_prefixes
 from kkni_rdf.resources import resource
 from kkni_rdf.validation.engine import oxigraph_view, validate_files
@@ -206,5 +207,5 @@ def write_findings(decree: str = "kepmenaker-3-2021", data_dir: Path | None = No
     text = findings_text(report, decree)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text)  # atomic: a kill leaves the previous findings whole, never an empty file
     return path, report
