@@ -38,11 +38,19 @@ coroutine wakes (so it does not idle while the event loop serves other requests)
   when to come back (twice as late for each of its queries stopped in the last minute) and is
   refused (429) until then, so repeating a runaway query cannot keep the short lane busy;
 - when a worker frees, the waiting query of the client that used the workers least in the last
-  minute goes first (then fewer queries admitted, then the longest waiting);
+  minute, less the time this query has waited, goes first (then fewer queries admitted, then the
+  longest waiting); what a query waited is taken off its client's account (turns that age: no
+  client starves behind less busy ones);
 - ``spares`` loaded processes replace a stopped worker at once (a new one loads in the background);
 - the deadline (``timeout``) counts from the query's arrival: waiting for a worker uses it up.
 
 Answers that tell a client to come back carry ``Retry-After``.
+
+**Supervision.** A worker that dies is replaced: at once if it was running a query (the query
+sees its pipe close), and if it was idle or a spare too (the thread reading its standard error
+sees it end). A replacement that fails to start is started again, with backoff, until the pool is
+whole (``_respawn``); ``unavailable`` says when no query can be answered (``/healthz``: 503). Every
+worker is started from one long-lived thread and dies with this process (``worker.die_with_parent``).
 """
 
 from __future__ import annotations
