@@ -147,6 +147,10 @@ class _Stderr:
         if self.gone is not None:
             self.gone()
 
+    def ended(self) -> bool:
+        """The worker's pipe has closed: it is gone (or going)."""
+        return not self._thread.is_alive()
+
     def wait(self, timeout: float) -> None:
         """Wait (at most ``timeout`` s) for the rest of what the worker wrote before it exited."""
         self._thread.join(timeout)
@@ -372,19 +376,30 @@ class QueryPool:
             self._all.add(worker)
             self._empty_since = None
             self._waiters = [w for w in self._waiters if not w.future.done()]
-            if not self._waiters:
+            waiter = self._next_waiter()
+            if waiter is None:
                 self._idle.append(worker)
-                return
-            now = time.monotonic()
-            waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0) - (now - w.since), self._clients[w.client], w.arrival))
-            self._waiters.remove(waiter)
-            self._credit(waiter.client, now - waiter.since)
-            log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
+                idle_but_dead = worker.stderr.ended()  # it died before ``_gone`` could see it idle
+        if waiter is None:
+            if idle_but_dead:
+                self._gone(worker)
+            return
         loop = waiter.future.get_loop()
         if _running_loop() is loop:
             self._hand(waiter, worker)
         else:
             loop.call_soon_threadsafe(self._hand, waiter, worker)
+
+    def _next_waiter(self) -> _Waiter | None:
+        """(Under the lock.) The waiting query whose turn it is (``_release``), taken off the waiters, or None."""
+        if not self._waiters:
+            return None
+        now = time.monotonic()
+        waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0) - (now - w.since), self._clients[w.client], w.arrival))
+        self._waiters.remove(waiter)
+        self._credit(waiter.client, now - waiter.since)
+        log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
+        return waiter
 
     def _hand(self, waiter: _Waiter, worker: _Worker) -> None:
         """(In the event loop.) Send the waiting query's job to ``worker`` at once, then wake the query:
@@ -497,6 +512,8 @@ class QueryPool:
                 self._spares.append(fresh)
         if not keep_as_spare:
             self._release(fresh)
+        elif fresh.stderr.ended():  # it died before ``_gone`` could see it a spare
+            self._gone(fresh)
 
     def _start_replacement(self) -> _Worker | None:
         """A fresh worker, after as many tries as it takes; None if the pool closed meanwhile."""
