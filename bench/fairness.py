@@ -1,6 +1,6 @@
 """A trivial query's latency while runaway queries from other clients hold the workers.
 
-    python -m bench.fairness [--runaways 4] [--seconds 10] [--workers 2] [--timeout 10] [--spares 2]
+    python -m bench.fairness [--runaways 4] [--seconds 10] [--workers 2] [--timeout 10] [--spares 2] [--scenario all]
 
 `kkni serve` runs on a free loopback port. Each of N runaway clients (its own source address,
 127.0.0.10, 127.0.0.11, …) sends a query that never ends (a five-way cross product), again and

@@ -300,3 +300,26 @@ def test_the_worker_watchdog_ends_a_worker_whose_parent_is_gone(tmp_path: Path) 
     finally:
         front.kill()
         front.wait()
+
+
+def test_a_replacement_whose_start_stalls_is_given_up_and_started_again() -> None:
+    """A start that hangs (here: the replacement is stopped with SIGSTOP while it loads, as a start-up
+    query to a stalled store would hang) is given up after the pool's start timeout, and another
+    start tried: the pool is whole again and answers."""
+    pool = QueryPool(1, WorkerSetup(StoreSource(DEFAULT_BASE), DEFAULTS.limits), replace(DEFAULTS.policy, timeout=30), start_timeout=3)
+    pool.start()
+    try:
+        me = os.getpid()
+        (first,) = workers_of(me)
+        os.kill(first, signal.SIGKILL)  # idle: replaced at once
+        assert until(lambda: bool(new_workers(me, {first})))
+        (stalled,) = new_workers(me, {first})
+        os.kill(stalled, signal.SIGSTOP)
+        assert until(lambda: pool.unavailable() is not None, 30)
+        assert "starts failed in a row" in str(pool.unavailable())
+        assert until(lambda: gone(stalled), 30)  # given up: killed
+        assert until(lambda: pool.alive == 1 and pool.unavailable() is None, 60)
+        outcome = asyncio.run(pool.run(Job(TRIVIAL, "json", "turtle")))
+        assert outcome.status == 200
+    finally:
+        pool.close()
