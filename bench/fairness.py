@@ -1,6 +1,6 @@
 """A trivial query's latency while runaway queries from other clients hold the workers.
 
-    python -m bench.fairness [--runaways 4] [--seconds 10] [--workers 2] [--timeout 10] [--spares 2]
+    python -m bench.fairness [--runaways 4] [--seconds 10] [--workers 2] [--timeout 10] [--spares 2] [--scenario all]
 
 `kkni serve` runs on a free loopback port. Each of N runaway clients (its own source address,
 127.0.0.10, 127.0.0.11, …) sends a query that never ends (a five-way cross product), again and
@@ -13,6 +13,15 @@ and the runaways' statuses, for two settings of the server:
   ``--spares`` spare workers (2), which replace stopped workers at once;
 - ``one lane``: no long-query lane (``--long-queries`` = workers) and no per-client limit, i.e. a
   plain first-come pool, as the endpoint was before.
+
+Then (``aging``, issue 19: fair turns that age) the worst wait of a client whose one legitimate
+query ran long: ``--busy`` clients (127.0.0.20, …) each keep two short queries going, so that a
+worker never frees without someone waiting; one client (127.0.0.3) runs a query of a second or a few
+(``LEGIT``; its time is printed), then four short ones in a row. Printed: their statuses and
+the worst wait. Without turns that age, each of the four waited its whole deadline and got 503
+while every other client was served.
+
+    python -m bench.fairness --scenario aging [--busy 32]
 
 Bounded in time and in requests; only loopback addresses. Nothing is asserted: it prints figures.
 """
@@ -34,6 +43,8 @@ from bench.endpoint import free_port
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?x ?y }"
 TRIVIAL = "SELECT ?l WHERE { ?l a kkni:Level } # probe {n}"
+#: a query that ends after a second or a few (every triple × every unit × the nine levels, counted)
+LEGIT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a kkni:Unit . ?e a kkni:Level }"
 
 
 def post(port: int, query: str, client: str, timeout: float) -> int:
@@ -111,6 +122,56 @@ def run(label: str, options: list[str], runaways: int, seconds: float, timeout: 
     )
 
 
+def timed(port: int, query: str, client: str, timeout: float) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    status = post(port, query, client, timeout)
+    return status, time.perf_counter() - t0
+
+
+def aging(label: str, options: list[str], busy: int, timeout: float) -> None:
+    """The worst wait of a client whose one legitimate query ran long, while ``busy`` clients saturate the workers."""
+    port = free_port()
+    argv = [sys.executable, "-m", "kkni_rdf", "serve", "--port", str(port), "--timeout", str(timeout), *options]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            wait_ready(port, proc)
+            stop = threading.Event()
+            busy_statuses: Counter[int] = Counter()
+            lock = threading.Lock()
+
+            def keep_busy(client: str, lane: int) -> None:
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    status = post(port, TRIVIAL.replace("{n}", f"{client} {lane} {n}"), client, timeout + 30)
+                    with lock:
+                        busy_statuses[status] += 1
+
+            threads = [
+                threading.Thread(target=keep_busy, args=(f"127.0.0.{20 + i}", lane), daemon=True) for i in range(busy) for lane in range(2)
+            ]
+            for t in threads:
+                t.start()
+            time.sleep(2.0)  # saturated
+            legit = timed(port, LEGIT, "127.0.0.3", timeout + 30)
+            shorts = [timed(port, TRIVIAL.replace("{n}", f"after {n}"), "127.0.0.3", timeout + 30) for n in range(4)]
+            stop.set()
+            for t in threads:
+                t.join(timeout + 35)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    print(
+        f"{label:10s} legit query {legit[0]} in {legit[1]:.1f} s; then 4 short: statuses {[s for s, _ in shorts]}  "
+        f"waits {', '.join(f'{w:.1f}' for _, w in shorts)} s  worst wait {max(w for _, w in shorts):.1f} s  "
+        f"busy clients' statuses {dict(sorted(busy_statuses.items()))}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runaways", type=int, default=4, help="runaway clients (default 4)")
@@ -118,14 +179,20 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="query workers (default 2)")
     ap.add_argument("--timeout", type=float, default=10.0, help="the server's deadline per query (default 10)")
     ap.add_argument("--spares", type=int, default=2, help="spare workers in the fair setting (default 2)")
+    ap.add_argument("--busy", type=int, default=32, help="busy clients in the aging scenario (default 32)")
+    ap.add_argument("--scenario", choices=["runaways", "aging", "all"], default="all", help="what to run (default all)")
     args = ap.parse_args()
     w = str(args.workers)
     load = os.getloadavg()[0]
-    print(f"{args.runaways} runaway clients, {args.workers} workers, deadline {args.timeout:g} s, probe for {args.seconds:g} s each")
     print(f"(load average before: {load:.1f} on {os.cpu_count()} cores)")
-    run("fair", ["--workers", w, "--spare-workers", str(args.spares)], args.runaways, args.seconds, args.timeout)
-    one_lane = ["--workers", w, "--long-queries", w, "--per-client", "1000"]
-    run("one lane", one_lane, args.runaways, args.seconds, args.timeout)
+    if args.scenario in ("runaways", "all"):
+        print(f"{args.runaways} runaway clients, {args.workers} workers, deadline {args.timeout:g} s, probe for {args.seconds:g} s each")
+        run("fair", ["--workers", w, "--spare-workers", str(args.spares)], args.runaways, args.seconds, args.timeout)
+        one_lane = ["--workers", w, "--long-queries", w, "--per-client", "1000"]
+        run("one lane", one_lane, args.runaways, args.seconds, args.timeout)
+    if args.scenario in ("aging", "all"):
+        print(f"{args.busy} busy clients, {args.workers} workers, deadline {args.timeout:g} s")
+        aging("aging", ["--workers", w], args.busy, args.timeout)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
@@ -248,9 +248,15 @@ async def sparql(request: Request) -> Response:
 router = APIRouter()
 
 
-@router.get("/healthz", summary="Liveness and the query workers' state", tags=["service"])
-async def healthz(request: Request) -> dict[str, object]:
-    return endpoint(request).health()
+@router.get(
+    "/healthz",
+    summary="Liveness and the query workers' state: 200 ok or degraded, 503 (with the reasons) while no query can be answered",
+    tags=["service"],
+    responses={503: {"description": "No query can be answered now; `reasons` says why"}},
+)
+async def healthz(request: Request) -> JSONResponse:
+    status, body = endpoint(request).health()
+    return JSONResponse(body, status_code=status, headers={"Retry-After": "5"} if status == 503 else None)
 
 
 @router.get(
@@ -524,8 +530,9 @@ def serve(config: EndpointConfig) -> None:
         create_app(config),
         host=config.host,
         port=config.port,
-        http=protocol_class(config.read_timeout, MAX_HEAD),
+        http=protocol_class(config.read_timeout, MAX_HEAD, config.write_timeout),
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=config.shutdown_seconds,  # then the answers still running are cancelled, the workers stopped
         proxy_headers=True,  # the client's address (per-client limits) from X-Forwarded-For, only from these proxies
         forwarded_allow_ips=config.forwarded_allow_ips,
         access_log=False,

@@ -38,11 +38,19 @@ coroutine wakes (so it does not idle while the event loop serves other requests)
   when to come back (twice as late for each of its queries stopped in the last minute) and is
   refused (429) until then, so repeating a runaway query cannot keep the short lane busy;
 - when a worker frees, the waiting query of the client that used the workers least in the last
-  minute goes first (then fewer queries admitted, then the longest waiting);
+  minute, less the time this query has waited, goes first (then fewer queries admitted, then the
+  longest waiting); what a query waited is taken off its client's account (turns that age: no
+  client starves behind less busy ones);
 - ``spares`` loaded processes replace a stopped worker at once (a new one loads in the background);
 - the deadline (``timeout``) counts from the query's arrival: waiting for a worker uses it up.
 
 Answers that tell a client to come back carry ``Retry-After``.
+
+**Supervision.** A worker that dies is replaced: at once if it was running a query (the query
+sees its pipe close), and if it was idle or a spare too (the thread reading its standard error
+sees it end). A replacement that fails to start is started again, with backoff, until the pool is
+whole (``_respawn``); ``unavailable`` says when no query can be answered (``/healthz``: 503). Every
+worker is started from one long-lived thread and dies with this process (``worker.die_with_parent``).
 """
 
 from __future__ import annotations
@@ -60,7 +68,10 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, cast
 
@@ -122,6 +133,7 @@ class _Stderr:
 
     def __init__(self, pipe: IO[bytes]) -> None:
         self.tail = b""
+        self.gone: Callable[[], None] | None = None  # called when the worker has gone (its pipe closed)
         self._thread = threading.Thread(target=self._drain, args=(pipe,), name="query worker stderr", daemon=True)
         self._thread.start()
 
@@ -132,6 +144,12 @@ class _Stderr:
                 self.tail = (self.tail + chunk)[-self.TAIL :]
                 with contextlib.suppress(OSError):
                     _write_all(2, chunk)
+        if self.gone is not None:
+            self.gone()
+
+    def ended(self) -> bool:
+        """The worker's pipe has closed: it is gone (or going)."""
+        return not self._thread.is_alive()
 
     def wait(self, timeout: float) -> None:
         """Wait (at most ``timeout`` s) for the rest of what the worker wrote before it exited."""
@@ -226,6 +244,7 @@ class _Waiter:
     client: str
     arrival: int
     frame: bytes  # its job, framed: sent by whoever hands it a worker
+    since: float = field(default_factory=time.monotonic)  # when it began to wait
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -279,6 +298,16 @@ class QueryPool:
         self.isolation: str | None = None
         self.isolation_reason = "no query worker has started"
         self._isolation_known = False
+        # supervision: replacements being started, starts that failed in a row (and the last one's
+        # reason), since when no worker is alive (None: one is)
+        self._starting = 0
+        self._failures = 0
+        self._failure = ""
+        self._empty_since: float | None = None
+        self._stopping = threading.Event()
+        # Every worker is started from this one thread, which lives as long as the pool: a worker's
+        # parent-death signal (worker.die_with_parent) fires when the *thread* that started it ends.
+        self._launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query worker launcher")
 
     # -- life cycle
 
@@ -286,12 +315,16 @@ class QueryPool:
         # A fresh interpreter (`python -m kkni_rdf.endpoint.worker FD`), talking over a socket pair:
         # never a fork of this multi-threaded process, and no re-import of the caller's script.
         # Its standard error is a pipe the pool reads (``_Stderr``).
+        # The worker is told this process's id: it dies with it (``worker.die_with_parent``).
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        theirs.close()
+        argv = [sys.executable, "-m", "kkni_rdf.endpoint.worker", str(fd), str(os.getpid())]
+        try:
+            process = self._launcher.submit(
+                subprocess.Popen, argv, pass_fds=(fd,), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE
+            ).result()
+        finally:
+            theirs.close()
         stderr = _Stderr(cast(IO[bytes], process.stderr))  # (stderr=PIPE)
         try:
             mine.sendall(_frame(self.setup))
@@ -301,7 +334,9 @@ class QueryPool:
         if isinstance(ready, Ready) and (ready.isolation is not None or not self.setup.require_isolation):
             mine.setblocking(False)
             self._note_isolation(ready)
-            return _Worker(process, mine, stderr, ready)
+            worker = _Worker(process, mine, stderr, ready)
+            stderr.gone = lambda: self._gone(worker)
+            return worker
         process.kill()
         process.wait()
         mine.close()
@@ -328,25 +363,43 @@ class QueryPool:
     def _release(self, worker: _Worker) -> None:
         """Give ``worker`` to the waiting query whose turn it is, else make it idle (from any thread).
 
-        Whose turn: the client that used the workers least in the last minute, then the one with
-        fewer queries admitted, then the longest waiting: a client's burst does not go first."""
+        Whose turn (turns that age): the client with the least worker time in the last minute *less
+        the time its query has waited so far*, then the one with fewer queries admitted, then the
+        longest waiting. Waiting pays for worker time, second for second: when a query gets its
+        worker (or gives up waiting), what it waited is taken off its client's account (never
+        below 0). A client's burst does not go first, and a client whose one long query ran is
+        not starved behind less busy ones: it waits, at most, about as long as its query ran."""
         with self._lock:
             if self._closed:
                 self._stop(worker)
                 return
             self._all.add(worker)
+            self._empty_since = None
             self._waiters = [w for w in self._waiters if not w.future.done()]
-            if not self._waiters:
+            waiter = self._next_waiter()
+            if waiter is None:
                 self._idle.append(worker)
-                return
-            waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0), self._clients[w.client], w.arrival))
-            self._waiters.remove(waiter)
-            log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
+                idle_but_dead = worker.stderr.ended()  # it died before ``_gone`` could see it idle
+        if waiter is None:
+            if idle_but_dead:
+                self._gone(worker)
+            return
         loop = waiter.future.get_loop()
         if _running_loop() is loop:
             self._hand(waiter, worker)
         else:
             loop.call_soon_threadsafe(self._hand, waiter, worker)
+
+    def _next_waiter(self) -> _Waiter | None:
+        """(Under the lock.) The waiting query whose turn it is (``_release``), taken off the waiters, or None."""
+        if not self._waiters:
+            return None
+        now = time.monotonic()
+        waiter = min(self._waiters, key=lambda w: (self._used.get(w.client, 0.0) - (now - w.since), self._clients[w.client], w.arrival))
+        self._waiters.remove(waiter)
+        self._credit(waiter.client, now - waiter.since)
+        log.debug("worker to %s (of %s)", waiter.client, [w.client for w in self._waiters])
+        return waiter
 
     def _hand(self, waiter: _Waiter, worker: _Worker) -> None:
         """(In the event loop.) Send the waiting query's job to ``worker`` at once, then wake the query:
@@ -359,6 +412,12 @@ class QueryPool:
         except OSError:  # a full socket buffer (the query sends the rest), or a dead worker (the query finds out)
             sent = 0
         waiter.future.set_result((worker, sent))
+
+    def _credit(self, client: str, waited: float) -> None:
+        """(Under the lock.) ``client``'s query waited ``waited`` seconds: taken off its worker time."""
+        used = self._used.get(client)
+        if used:
+            self._used[client] = max(0.0, used - waited)
 
     def start(self) -> None:
         failures: list[BaseException] = []
@@ -397,27 +456,89 @@ class QueryPool:
         with self._lock:
             self._all.discard(worker)
             spare = self._spares.pop() if self._spares else None
+            self._note_empty()
         worker.process.kill()  # the core is freed at once; it is reaped in the background
         if spare is not None:
             self._release(spare)
+        self._respawn_later(worker)
 
-        def respawn() -> None:
+    def _note_empty(self) -> None:
+        """(Under the lock.) Note when the pool lost its last worker."""
+        if not self._all and not self._spares and self._empty_since is None:
+            self._empty_since = time.monotonic()
+
+    def _gone(self, worker: _Worker) -> None:
+        """(From its stderr thread.) ``worker``'s process has gone: if nobody was using it (idle, or a
+        spare), it is replaced now, not when a query finds it dead. A worker running a query is
+        replaced by that query (``_evaluate``), a stopped one by whoever stopped it."""
+        with self._lock:
+            if worker in self._idle:
+                self._idle.remove(worker)
+                self._all.discard(worker)
+            elif worker in self._spares:
+                self._spares.remove(worker)
+            else:
+                return
+            self._note_empty()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(5)
+        log.warning("an idle query worker %s; replacing it", _death(worker.process.returncode))
+        self._respawn_later(worker)
+
+    #: Seconds between two tries to start a replacement worker: doubled after each failure, up to the last.
+    BACKOFF = (0.5, 30.0)
+
+    def _respawn_later(self, worker: _Worker) -> None:
+        """Reap ``worker`` and start its replacement, in the background."""
+        with self._lock:
+            self._starting += 1
+        threading.Thread(target=self._respawn, args=(worker,), name="query worker respawn", daemon=True).start()
+
+    def _respawn(self, worker: _Worker) -> None:
+        """Start a replacement for ``worker``, trying again (with backoff) until one starts or the pool
+        closes: a start that fails (killed while it loads, no memory, a store that does not answer)
+        never leaves the pool short for good."""
+        try:
             self._stop(worker)
+            fresh = self._start_replacement()
+        finally:
+            with self._lock:
+                self._starting -= 1
+        if fresh is None:
+            return
+        with self._lock:
+            keep_as_spare = not self._closed and len(self._all) >= self.size
+            if keep_as_spare:
+                self._spares.append(fresh)
+        if not keep_as_spare:
+            self._release(fresh)
+        elif fresh.stderr.ended():  # it died before ``_gone`` could see it a spare
+            self._gone(fresh)
+
+    def _start_replacement(self) -> _Worker | None:
+        """A fresh worker, after as many tries as it takes; None if the pool closed meanwhile."""
+        delay, most = self.BACKOFF
+        while not self._stopping.is_set():
             try:
                 fresh = self._spawn()
-            except Exception:  # pragma: no cover - logged; the pool runs one worker short
-                log.exception("could not start a replacement query worker")
-                return
+            except Exception as exc:  # noqa: BLE001 - any failure to start is retried (and logged)
+                with self._lock:
+                    self._failures += 1
+                    self._failure = str(exc)
+                log.warning("could not start a replacement query worker (%s); trying again in %g s", exc, delay)
+                if self._stopping.wait(delay):
+                    return None
+                delay = min(most, delay * 2)
+                continue
             with self._lock:
-                keep_as_spare = not self._closed and len(self._all) >= self.size
-                if keep_as_spare:
-                    self._spares.append(fresh)
-            if not keep_as_spare:
-                self._release(fresh)
-
-        threading.Thread(target=respawn, daemon=True).start()
+                if self._failures:
+                    log.info("a replacement query worker started after %d failed tries", self._failures)
+                self._failures = 0
+            return fresh
+        return None
 
     def close(self) -> None:
+        self._stopping.set()
         with self._lock:
             self._closed = True
             workers = [*self._all, *self._spares]
@@ -426,6 +547,7 @@ class QueryPool:
             self._spares.clear()
         for w in workers:
             self._stop(w)
+        self._launcher.shutdown(wait=False)
 
     # -- state
 
@@ -438,6 +560,29 @@ class QueryPool:
     def alive(self) -> int:
         with self._lock:
             return sum(1 for w in self._all if w.process.poll() is None)
+
+    def unavailable(self) -> str | None:
+        """Why no query can be answered now (None: one can). Not while a replacement is merely
+        starting (that is "degraded"), so that a health check does not flap at each stopped query:
+        only when no worker is alive and either the last start failed or none has been alive for
+        longer than a query's deadline."""
+        with self._lock:
+            if any(w.process.poll() is None for w in (*self._all, *self._spares)):
+                return None
+            if self._closed:
+                return "the query workers are stopped (the server is stopping)"
+            if self._failures:
+                return f"no query worker is running: {self._failures} starts failed in a row, the last: {self._failure}"
+            since = self._empty_since
+            if since is not None and time.monotonic() - since > self.policy.timeout:
+                return f"no query worker is running: none has started for {time.monotonic() - since:.0f} s"
+            return None
+
+    @property
+    def starting(self) -> int:
+        """Replacement workers being started (or waiting to try again)."""
+        with self._lock:
+            return self._starting
 
     def state(self) -> dict[str, int]:
         """Queries running (and how many of them are long) and waiting."""
@@ -489,7 +634,8 @@ class QueryPool:
         with self._lock:
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                self._waiters.append(_Waiter(waiter, ticket.client, next(self._arrivals), frame))
+                entry = _Waiter(waiter, ticket.client, next(self._arrivals), frame)
+                self._waiters.append(entry)
         sent = 0
         if worker is None:
             try:
@@ -497,6 +643,8 @@ class QueryPool:
                     worker, sent = await waiter
             except TimeoutError:
                 self._abandon(waiter)
+                with self._lock:
+                    self._credit(ticket.client, time.monotonic() - entry.since)  # (it waited until its deadline)
                 return errors.busy(self.policy.short_seconds)
             except asyncio.CancelledError:  # the request itself was cancelled while it waited
                 self._abandon(waiter)

@@ -13,6 +13,10 @@ is small: this subclass of uvicorn's httptools protocol (pinned in constraints.t
   (enough for the longest query the endpoint takes, percent-encoded, in a GET), counted as they
   arrive; past it, 414 if the request line is not even complete, else 431. Other malformed
   requests get 400 in JSON;
+- a **write timeout**: a client that reads nothing of its answer for ``write_timeout`` seconds
+  while the answer waits for it (the transport's buffer over its high-water mark) is dropped, so
+  that slow readers of a large download cannot hold connections and memory as long as they like
+  (nginx's ``send_timeout``). A client that reads, however slowly, keeps its connection;
 - a **lingering close**: after such an answer the connection is half-closed and what the client
   still sends is read and dropped (up to ``linger_bytes`` or ``linger_seconds``), so that the
   client reads the answer instead of a connection reset.
@@ -58,6 +62,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a read timeout, size limits and JSON answers to what it refuses, and a lingering close."""
 
     read_timeout: float = 10.0
+    write_timeout: float = 30.0
     max_head: int = MAX_HEAD
     linger_seconds: float = 5.0
     linger_bytes: int = 64 * 1024 * 1024
@@ -65,6 +70,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._read_timer: asyncio.TimerHandle | None = None
+        self._write_timer: asyncio.TimerHandle | None = None
         self._discarding = False
         self._discarded = 0
         self._receiving = False  # a request has begun and is not whole yet
@@ -129,7 +135,32 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._stop_write_timer()
         super().connection_lost(exc)
+
+    # -- the write timeout
+
+    def pause_writing(self) -> None:
+        """The client is not reading what it is sent as fast as it comes: it has ``write_timeout`` s to read some."""
+        super().pause_writing()
+        if self._write_timer is None:
+            self._write_timer = self.loop.call_later(self.write_timeout, self._write_timed_out)
+
+    def resume_writing(self) -> None:
+        self._stop_write_timer()
+        super().resume_writing()
+
+    def _stop_write_timer(self) -> None:
+        if self._write_timer is not None:
+            self._write_timer.cancel()
+            self._write_timer = None
+
+    def _write_timed_out(self) -> None:
+        self._write_timer = None
+        if self.transport.is_closing():
+            return
+        log.info("- %s dropped (read nothing of its answer for %g s)", self._peer(), self.write_timeout)
+        self.transport.abort()  # what is buffered for it is dropped; the answer's task is told it went away
 
     def _read_timed_out(self) -> None:
         self._read_timer = None
@@ -196,6 +227,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         return None  # nothing under way: the transport closes
 
 
-def protocol_class(read_timeout: float, max_head: int = MAX_HEAD) -> type[GuardedHttpToolsProtocol]:
+def protocol_class(read_timeout: float, max_head: int = MAX_HEAD, write_timeout: float = 30.0) -> type[GuardedHttpToolsProtocol]:
     """The protocol class with these settings (uvicorn makes one protocol object per connection)."""
-    return type("KkniHttpProtocol", (GuardedHttpToolsProtocol,), {"read_timeout": read_timeout, "max_head": max_head})
+    settings = {"read_timeout": read_timeout, "max_head": max_head, "write_timeout": write_timeout}
+    return type("KkniHttpProtocol", (GuardedHttpToolsProtocol,), settings)

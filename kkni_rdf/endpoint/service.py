@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -111,6 +112,12 @@ class EndpointConfig:
         False, "refuse to start unless the OS isolates the query workers from the network (a network namespace; not with --store)"
     )
     read_timeout: float = _option(10.0, "seconds to receive a request whole; 408 after", "S", positive=True)
+    write_timeout: float = _option(
+        30.0, "seconds a client may go without reading any of an answer it is sent; then it is dropped", "S", positive=True
+    )
+    shutdown_seconds: int = _option(
+        10, "on SIGTERM or Ctrl-C, seconds for answers in flight to finish; then connections close, workers stop", "S", minimum=0
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -168,6 +175,8 @@ class Endpoint:
             policy=config.policy,
             spares=config.spare_workers,
         )
+        #: what /healthz asks: each says why no query can be answered now, or None (add a check here)
+        self.health_checks: list[Callable[[], str | None]] = [self.pool.unavailable]
 
     def start(self) -> None:
         self.pool.start()
@@ -180,12 +189,20 @@ class Endpoint:
         rows = list(r)  # type: ignore[arg-type]
         return rows[0]["q"].value if rows else None
 
-    def health(self) -> dict[str, object]:
-        return {
-            "status": "ok",
+    def health(self) -> tuple[int, dict[str, object]]:
+        """``/healthz``: 200 while queries can be answered (``status`` "ok", or "degraded" while fewer
+        workers than configured are alive, a replacement starting), 503 ``unavailable`` with the
+        ``reasons`` while none can. Each of ``health_checks`` gives a reason, or None."""
+        reasons = [reason for check in self.health_checks if (reason := check()) is not None]
+        alive = self.pool.alive
+        status = "unavailable" if reasons else "degraded" if alive < self.pool.size else "ok"
+        return 503 if reasons else 200, {
+            "status": status,
+            "reasons": reasons,
             "version": __version__,
             "workers": self.pool.size,
-            "alive": self.pool.alive,
+            "alive": alive,
+            "starting": self.pool.starting,
             "idle": self.pool.idle,
             **self.pool.state(),
             "cached": len(self.cache),

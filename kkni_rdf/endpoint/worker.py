@@ -15,11 +15,15 @@ from a crash (500).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
+import os
 import re
 import resource
 import signal
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -98,11 +102,46 @@ def _no_core_dumps() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
 
 
-def worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
-    """A worker: cut itself off from the network, open the store it is told, limit its memory, then
-    answer jobs until the pipe closes."""
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+#: How often the watchdog looks whether the parent is still there (seconds).
+WATCHDOG_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> str:
+    """End this process when ``parent`` (the HTTP process) ends, even kill -9'd mid-query: the
+    kernel's parent-death signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, Linux), and a watchdog
+    thread that checks the parent's id every ``WATCHDOG_SECONDS`` (Oxigraph releases the GIL while
+    it evaluates, so it runs during a query) in case the signal is not had. How, in words.
+
+    (The signal fires when the *thread* that started this process ends: the pool starts every
+    worker from one thread that lives as long as it does. A change of credentials clears it:
+    called after ``isolate``, which may enter a user namespace.)"""
+    how = "a watchdog"
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                how = "the parent-death signal and a watchdog"
+    if os.getppid() != parent:  # the parent died before the signal was set
+        os._exit(70)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(70)  # (no clean-up: the parent, which would read the answer, is gone)
+
+    threading.Thread(target=watch, name="parent watchdog", daemon=True).start()
+    return how
+
+
+def worker_main(conn: Connection, parent: int | None = None) -> None:  # pragma: no cover - runs in a child process
+    """A worker: cut itself off from the network, die with its ``parent``, open the store it is
+    told, limit its memory, then answer jobs until the pipe closes."""
     setup: WorkerSetup = conn.recv()
     ready = isolate(setup)  # first: one thread yet, nothing loaded (the socket pair keeps working)
+    if parent is not None:
+        die_with_parent(parent)
     _no_core_dumps()
     if ready.isolation is None and setup.require_isolation:
         with contextlib.suppress(OSError):
@@ -138,4 +177,4 @@ if __name__ == "__main__":  # pragma: no cover - a worker process started by Que
     from kkni_rdf.endpoint import worker  # noqa: PLW0406 - itself, by its name (see above)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s (query worker %(process)d): %(message)s")
-    worker.worker_main(Connection(int(sys.argv[1])))
+    worker.worker_main(Connection(int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else None)
