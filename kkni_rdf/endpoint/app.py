@@ -40,6 +40,7 @@ from kkni_rdf.endpoint.named import NamedQuery
 from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
+from kkni_rdf.store.remote import RemoteError, RemoteStore
 
 __all__ = ["Endpoint", "EndpointConfig", "create_app", "serve", "sparql"]
 
@@ -117,6 +118,8 @@ class SparqlFastPath:
         request = Request(scope, receive)
         try:
             response = await sparql(request)
+        except RemoteError as exc:  # the store behind --store failed: as store_error
+            response = await store_error(request, exc)
         except Exception as exc:  # noqa: BLE001 - as server_error: our fault, in JSON, the traceback to the log
             response = await server_error(request, exc)
         await response(scope, receive, send)
@@ -242,9 +245,25 @@ async def sparql(request: Request) -> Response:
 router = APIRouter()
 
 
-@router.get("/healthz", summary="Liveness and the query workers' state", tags=["service"])
-async def healthz(request: Request) -> dict[str, object]:
+@router.get("/healthz", summary="Liveness and the query workers' state", tags=["service"], response_model=None)
+async def healthz(request: Request) -> dict[str, object] | Response:
+    # (h/remote) 503 while the store behind --store does not answer within a bound: a load balancer can act on it
+    down = await run_in_threadpool(store_down, endpoint(request).served.store)
+    if down is not None:
+        return respond(down)
     return endpoint(request).health()
+
+
+def store_down(store: object, deadline: float = 3.0) -> Outcome | None:
+    """``/healthz``'s 503 while the store behind ``--store`` does not answer a trivial query within
+    ``deadline`` seconds (``RemoteStore.ping``), naming the fault; None while it does (or the store is embedded)."""
+    if not isinstance(store, RemoteStore):
+        return None
+    try:
+        store.ping(deadline)
+    except RemoteError as exc:
+        return errors.store_fault(exc, 503, status="unavailable", reason=str(exc))
+    return None
 
 
 @router.get(
@@ -428,7 +447,17 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(Exception, server_error)
+    app.add_exception_handler(RemoteError, store_error)  # the store behind --store failed (pages, descriptions): 502/503/504
     return app
+
+
+async def store_error(request: Request, exc: Exception) -> Response:
+    """The store behind ``--store`` failed while a page or description was made: its fault, named
+    (``errors.store_fault``), with its own words; logged in one line, no traceback (not our bug)."""
+    if not isinstance(exc, RemoteError):  # pragma: no cover - registered for RemoteError only
+        return await server_error(request, exc)
+    log.warning("%s %s: the store failed: %s", request.method, loggable(request.url.path), exc)
+    return respond(errors.store_fault(exc))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

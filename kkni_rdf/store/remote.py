@@ -66,7 +66,7 @@ import contextlib
 import html
 import os
 import re
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -92,6 +92,8 @@ ACCEPT = f"{ACCEPT_RESULTS}, application/n-triples;q=0.8, text/turtle;q=0.7, app
 
 USER_VARIABLE = "KKNI_STORE_USER"
 PASSWORD_VARIABLE = "KKNI_STORE_PASSWORD"
+#: Where a load puts its staging graphs (``load_into``): no IRI under a base, so never one of "our" graphs.
+STAGING = "urn:x-kkni:staging:"
 #: The named graph that holds the union of the project's graphs in a store without a default graph of its own.
 UNION_GRAPH = "union"
 
@@ -100,11 +102,60 @@ Auth = tuple[str, str] | None
 
 
 class RemoteError(RuntimeError):
-    """The store cannot be reached or answered with an error that is not the query's fault."""
+    """The store cannot be reached or answered with an error that is not the query's fault.
+
+    Every such fault is named (``kind``) and carries the status the endpoint answers with
+    (``status``: 502 the store failed or sent a bad answer, 503 it is not there, 504 it is too
+    slow), the store's own words where it said any (``said``) and what to try (``hint``)."""
+
+    kind = "store error"
+    status = 502
+
+    def __init__(self, message: str, *, said: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        self.said = said
+        self.hint = hint
+
+
+class StoreUnreachable(RemoteError):
+    """No connection could be made: the name does not resolve, no route to the host, a reset."""
+
+    kind = "store unreachable"
+
+
+class StoreRefused(StoreUnreachable):
+    """The store's host refused the connection: nothing listens there (the store is down or restarting)."""
+
+    kind = "store refused connection"
+    status = 503
 
 
 class RemoteTimeout(RemoteError, TimeoutError):
-    """The store did not answer in time."""
+    """The store did not answer in time (stalled, overloaded, or the query is too slow for it)."""
+
+    kind = "store timeout"
+    status = 504
+
+    def __init__(self, message: str, *, said: str = "", hint: str = "", seconds: float = 0.0) -> None:
+        super().__init__(message, said=said, hint=hint)
+        self.seconds = seconds  # how long it was waited for
+
+
+class StoreCutAnswer(RemoteError):
+    """The store's answer is incomplete: the connection closed mid-answer, the body cannot be
+    read, or the store says it stopped early (Virtuoso's ``ResultSetMaxRows``, an "anytime" answer)."""
+
+    kind = "store answer cut"
+
+    def __init__(self, message: str, *, said: str = "", hint: str = "", cap: int | None = None) -> None:
+        super().__init__(message, said=said, hint=hint)
+        self.cap = cap  # the row limit the store said it stopped at, where it said one
+
+
+class StoreFailed(RemoteError):
+    """The store answered with an error of its own (HTTP 401, 403, 5xx …): its words are in ``said``."""
+
+    kind = "store error"
 
 
 # --------------------------------------------------------------------------- credentials
@@ -184,11 +235,29 @@ def _client(timeout: float, auth: Auth) -> httpx.Client:
 
 
 def _describe_http_error(exc: httpx.HTTPError, url: str, timeout: float) -> RemoteError:
+    """The named fault for a failed exchange with the store at ``url``."""
     if isinstance(exc, httpx.TimeoutException):
-        return RemoteTimeout(f"{url} did not answer within {timeout:g} s")
+        return RemoteTimeout(
+            f"{url} did not answer within {timeout:g} s",
+            hint="the store may be stalled or overloaded: check that it runs and answers; try again shortly",
+            seconds=timeout,
+        )
+    said = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
-        return RemoteError(f"cannot connect to {url} ({exc}); is the store running, and is the address right?")
-    return RemoteError(f"cannot talk to {url}: {exc}")
+        if "refused" in said.lower():
+            return StoreRefused(
+                f"cannot connect to {url}: it refused the connection ({said})",
+                said=said,
+                hint="is the store running, and is the address right? (it is asked again with every request)",
+            )
+        return StoreUnreachable(f"cannot connect to {url} ({said})", said=said, hint="is the address right, and is the store's host up?")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return StoreCutAnswer(
+            f"{url} closed the connection before its answer was complete ({said})",
+            said=said,
+            hint="the store may have stopped or restarted: try again shortly",
+        )
+    return StoreUnreachable(f"cannot talk to {url}: {said}", said=said, hint="check that the store runs and answers")
 
 
 _MARKUP_BLOCK = re.compile(r"<(xmp|pre)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
@@ -234,7 +303,11 @@ def _status_error(response: httpx.Response, what: str) -> RemoteError:
     message = store_message(response)
     hint = _hint(response)
     said = f": {message[:500]}" if message else " (with no message)"
-    return RemoteError(f"{what}: {response.request.url} answered HTTP {response.status_code}{said}" + (f"; {hint}" if hint else ""))
+    return StoreFailed(
+        f"{what}: {response.request.url} answered HTTP {response.status_code}{said}" + (f"; {hint}" if hint else ""),
+        said=message[:500],
+        hint=hint,
+    )
 
 
 # --------------------------------------------------------------------------- querying
@@ -336,6 +409,8 @@ class RemoteStore:
     base: str = DEFAULT_BASE
     union_default_graph: bool = True
     graph_store: str | None = None
+    #: Rows asked for in one page of a whole-graph read (``graph_quads``): under Virtuoso's stock limit of 10,000.
+    page_rows: int = 5000
 
     def __post_init__(self) -> None:
         check_url(self.url)
@@ -418,6 +493,7 @@ class RemoteStore:
         union = next((g for g in self._union_graphs if g in held), None)
         if union is not None:
             return [union], ours or [union]
+        held = [g for g in held if not g.startswith(STAGING)]  # a load's staging graphs (one killed midway) are not the store's
         if not ours:  # nothing of ours: an empty dataset (the union graph's IRI names no graph yet)
             return self._union_graphs[:1], self._union_graphs[:1]
         if len(ours) == len(held) and self._default_graph_filled():
@@ -430,6 +506,61 @@ class RemoteStore:
         assert isinstance(solutions, ox.QuerySolutions)
         n = next(iter(solutions))["n"]
         return int(n.value) if n is not None else 0
+
+    def graph_quads(self, graph: str, expected: int | None = None) -> Iterator[ox.Quad]:
+        """Every triple of our named graph ``graph`` as quads, read in pages of at most ``page_rows``
+        rows (never one unpaged query: a store may cut an answer at its row limit, as Virtuoso's
+        stock ``ResultSetMaxRows`` of 10,000 does, saying so or not).
+
+        Pages are slices of one order (``ORDER BY`` in a sub-query: Virtuoso refuses to sort more
+        than its limit for an outer ``ORDER BY`` with an ``OFFSET`` beyond it, SR353). A page the
+        store says it cut (``X-SPARQL-MaxRows``) is asked again under that limit; a page shorter than
+        asked while rows are still due is taken as a silent limit, and the next pages are that long.
+        ``expected`` (the graph's triple count) is checked: fewer rows is a ``StoreCutAnswer``."""
+        node = ox.NamedNode(graph)
+        page, offset = self.page_rows, 0
+        self.is_virtuoso()  # known before the first page: its blank nodes are read back (fix_results)
+        while expected is None or offset < expected:
+            text = (
+                f"SELECT ?s ?p ?o WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o }} }} "
+                f"LIMIT {page} OFFSET {offset}"
+            )
+            try:
+                solutions = self._run({"query": text}, ACCEPT_RESULTS)
+            except StoreCutAnswer as exc:
+                if exc.cap is None or exc.cap <= 1 or page < exc.cap:
+                    raise
+                page = exc.cap - 1  # Virtuoso flags an answer of exactly its limit too
+                continue
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise StoreFailed(f"{self.url} answered a SELECT with something else than solutions")
+            n = 0
+            for row in solutions:
+                s, p, o = row["s"], row["p"], row["o"]
+                if isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(p, ox.NamedNode) and o is not None:
+                    yield ox.Quad(s, p, o, node)
+                n += 1
+            if n == 0:
+                break
+            offset += n
+            if n < page and (expected is None or offset < expected):
+                page = n  # a limit it did not announce
+        if expected is not None and offset < expected:
+            raise StoreCutAnswer(
+                f"{self.url} gave {offset} of the {expected} triples of <{graph}>",
+                hint="the store may be loading or cutting answers; try again, or check its row limit",
+            )
+
+    def ping(self, deadline: float = 3.0) -> None:
+        """Raise the named fault (``RemoteError``) unless the store answers a trivial query within
+        ``deadline`` seconds (a bound for each of connecting, sending and reading): what ``/healthz``
+        asks. Never waits longer, whatever the store does (a stopped process accepts connections)."""
+        try:
+            response = self._client.post(self.url, data={"query": "ASK {}"}, headers={"Accept": ACCEPT_RESULTS}, timeout=deadline)
+        except httpx.HTTPError as exc:
+            raise _describe_http_error(exc, self.url, deadline) from None
+        if not response.is_success:
+            raise _status_error(response, "the store's health check failed")
 
     def _default_graph_filled(self) -> bool:
         """Whether the store's own default graph holds triples (asked once, then remembered)."""
@@ -491,20 +622,27 @@ def store_message_keeping_lines(response: httpx.Response) -> str:
 
 
 def check_complete(response: httpx.Response) -> None:
-    """``RemoteError`` for an answer the store says is cut short: Virtuoso stops at
+    """``StoreCutAnswer`` for an answer the store says is cut short: Virtuoso stops at
     ``ResultSetMaxRows`` rows and says so in ``X-SPARQL-MaxRows``; an "anytime" answer (a partial
     answer at its time limit) carries ``X-SQL-State``."""
     limit = response.headers.get("x-sparql-maxrows")
     if limit is not None:
-        raise RemoteError(
+        raise StoreCutAnswer(
             f"the store cut the answer at its limit of {limit} rows ({response.request.url}): the answer may be "
             "incomplete; raise the limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini) "
-            "or ask for fewer rows"
+            "or ask for fewer rows",
+            said=f"X-SPARQL-MaxRows: {limit}",
+            hint="ask for fewer rows (LIMIT), or raise the store's limit (Virtuoso: ResultSetMaxRows)",
+            cap=int(limit) if limit.strip().isdigit() else None,
         )
     state = response.headers.get("x-sql-state")
     if state is not None:
         said = response.headers.get("x-sql-message", "")
-        raise RemoteError(f"the store gave a partial answer ({state}: {said}); raise its time limit (Virtuoso: MaxQueryExecutionTime)")
+        raise StoreCutAnswer(
+            f"the store gave a partial answer ({state}: {said}); raise its time limit (Virtuoso: MaxQueryExecutionTime)",
+            said=f"{state}: {said}",
+            hint="narrow the query, or raise the store's time limit (Virtuoso: MaxQueryExecutionTime)",
+        )
 
 
 def parse_response(content_type: str, body: bytes) -> Result:
@@ -515,7 +653,7 @@ def parse_response(content_type: str, body: bytes) -> Result:
         try:
             return ox.parse_query_results(body, format=results_format)
         except SyntaxError as exc:
-            raise RemoteError(f"the store's answer ({media}) cannot be read: {exc}") from None
+            raise StoreCutAnswer(f"the store's answer ({media}) cannot be read: {exc}", said=str(exc)) from None
     graph_format = rdf_format_of_media_type(media)
     if graph_format is not None:
         # a QueryTriples like the embedded store's: the triples loaded into a scratch store
@@ -523,11 +661,11 @@ def parse_response(content_type: str, body: bytes) -> Result:
         try:
             scratch.load(body, format=graph_format, to_graph=ox.DefaultGraph())
         except SyntaxError as exc:
-            raise RemoteError(f"the store's answer ({media}) cannot be read: {exc}") from None
+            raise StoreCutAnswer(f"the store's answer ({media}) cannot be read: {exc}", said=str(exc)) from None
         result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
         assert isinstance(result, ox.QueryTriples)
         return result
-    raise RemoteError(f"the store answered in a format we do not read: {content_type or 'no content type'}")
+    raise StoreFailed(f"the store answered in a format we do not read: {content_type or 'no content type'}")
 
 
 # --------------------------------------------------------------------------- loading (GSP)
@@ -673,6 +811,10 @@ __all__ = [
     "RemoteStore",
     "RemoteTimeout",
     "StoreAuth",
+    "StoreCutAnswer",
+    "StoreFailed",
+    "StoreRefused",
+    "StoreUnreachable",
     "check_url",
     "credentials",
     "graph_store_url",
