@@ -66,7 +66,7 @@ import contextlib
 import html
 import os
 import re
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -409,13 +409,15 @@ class RemoteStore:
     base: str = DEFAULT_BASE
     union_default_graph: bool = True
     graph_store: str | None = None
+    update: str | None = None  # its SPARQL Update address (a load's swap); default: update_url(url)
     #: Rows asked for in one page of a whole-graph read (``graph_quads``): under Virtuoso's stock limit of 10,000.
     page_rows: int = 5000
 
     def __post_init__(self) -> None:
         check_url(self.url)
-        if self.graph_store:
-            check_url(self.graph_store)
+        for other in (self.graph_store, self.update):
+            if other:
+                check_url(other)
         if self.auth is None and os.environ.get(USER_VARIABLE) and os.environ.get(PASSWORD_VARIABLE):
             self.auth = credentials()
         self._client = _client(self.timeout, self.auth)
@@ -610,7 +612,7 @@ class RemoteStore:
     def load(self, files: Sequence[GraphFile] | None = None) -> list[LoadedGraph]:
         """``load_into`` this store's address (and its ``graph_store``, if set)."""
         try:
-            done = load_into(self.url, files, self.graph_store, timeout=self.timeout, auth=self.auth, base=self.base)
+            done = load_into(self.url, files, self.graph_store, timeout=self.timeout, auth=self.auth, base=self.base, update=self.update)
         finally:
             self.forget_graphs()
         return done
@@ -718,18 +720,58 @@ def n_triples(path: Path) -> bytes:
         raise RemoteError(f"{path}: not valid Turtle: {exc}") from None
 
 
-def _start_union(send: Callable[..., httpx.Response], data: bytes, name: str, base: str) -> tuple[dict[str, str], str]:
-    """PUT the first file into the union: into the store's default graph, or (a store whose Graph
-    Store endpoint has none, Virtuoso) into a named graph of ours. Where it went, and its name for messages."""
-    response = send("PUT", {"default": ""}, data, f"{name} into the default graph", check=False)
-    if response.is_success:
-        return {"default": ""}, "the default graph"
-    if response.status_code in (401, 403):
-        raise _status_error(response, f"loading {name} into the default graph failed")
-    union = {"graph": str(Iris(base).graph(UNION_GRAPH))}
-    where = f"<{union['graph']}> (the store has no default graph: {store_message(response)[:200]})"
-    send("PUT", union, data, f"{name} into {where}")
-    return union, where
+def update_url(query_url: str, auth: Auth = None) -> str:
+    """The SPARQL 1.1 Update address that goes with a query address (a load's swap is sent there).
+
+    - Oxigraph server: ``http://host:7878/query`` → ``http://host:7878/update``
+    - Apache Jena Fuseki: ``http://host:3030/ds/sparql`` or ``…/ds/query`` → ``http://host:3030/ds/update``
+    - GraphDB / RDF4J: ``http://host:7200/repositories/REPO`` → ``…/repositories/REPO/statements``
+    - Virtuoso: ``http://host:8890/sparql`` → ``…/sparql-auth`` with credentials (HTTP Digest), else ``…/sparql``
+
+    Anything else must be given (``--update``); ``ValueError`` says so.
+    """
+    parts = urlsplit(query_url)
+    path = parts.path.rstrip("/")
+    if path == "/query":
+        new = "/update"
+    elif path == "/sparql":
+        new = "/sparql-auth" if auth else "/sparql"
+    elif re.fullmatch(r"/[^/]+/(?:sparql|query)", path):
+        new = path.rsplit("/", 1)[0] + "/update"
+    elif re.fullmatch(r"(?:/[^/]+)*/repositories/[^/]+", path):
+        new = path + "/statements"
+    else:
+        raise ValueError(
+            f"cannot tell the SPARQL Update address for {query_url}; give it with --update "
+            "(Oxigraph: …/update, Fuseki: …/DATASET/update, GraphDB: …/repositories/REPO/statements, Virtuoso: …/sparql-auth)"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, new, "", ""))
+
+
+def staging_graph(graph: str) -> str:
+    """The staging graph a load fills for ``graph`` before the swap (``load_into``)."""
+    return STAGING + graph
+
+
+@dataclass
+class _Staged:
+    """What one load sends: each named graph's N-Triples, and the union (with the derived triples)."""
+
+    graphs: dict[str, list[bytes]]
+    union: bytes
+
+
+def _read_files(todo: Sequence[GraphFile]) -> _Staged:
+    """Every file read (as N-Triples) before the store is touched: a file that is not valid Turtle stops
+    the load with the store as it was."""
+    graphs: dict[str, list[bytes]] = {}
+    merged = ox.Store()  # the union here too, for the derived triples
+    for f in todo:
+        data = n_triples(f.path)
+        merged.load(data, format=ox.RdfFormat.N_TRIPLES)
+        graphs.setdefault(f.graph, []).append(data)
+    derived = (ox.serialize(derived_triples(merged), format=ox.RdfFormat.N_TRIPLES) or b"") if todo else b""
+    return _Staged(graphs, b"".join(part for parts in graphs.values() for part in parts) + derived)
 
 
 def load_into(
@@ -740,25 +782,35 @@ def load_into(
     auth: Auth = None,
     client: httpx.Client | None = None,
     base: str = DEFAULT_BASE,
+    update: str | None = None,
 ) -> list[LoadedGraph]:
-    """PUT each file into its named graph on the store at ``url`` (replacing what the graph held),
-    and all of them into the default graph, which becomes their union (as in ``KkniStore``), with
-    the triples derived from that union (the prerequisite closure, ``store.derived``) as in
-    ``KkniStore``'s default graph: the same queries get the same answers from both.
+    """Replace each file's named graph on the store at ``url``, and the default graph by their union
+    (as in ``KkniStore``) with the triples derived from it (the prerequisite closure,
+    ``store.derived``): the same queries get the same answers from both. Several files for one graph
+    (the ontology's) are merged.
 
-    Several files for one graph (the ontology's) are PUT, then POSTed (merged) in turn. A store
-    whose Graph Store endpoint has no default graph (Virtuoso) gets the union in the named graph
-    ``{base}graph/union`` instead, which ``RemoteStore`` then uses as the default graph.
+    **Staged, then swapped**, so that readers see the old data or the new, never a part: every
+    graph is first PUT (Graph Store Protocol) into its staging graph (``staging_graph``: an IRI
+    under ``urn:x-kkni:staging:``, never one of the project's graphs), then one SPARQL Update
+    request moves them all into place (``MOVE <staging> TO <graph>`` for each, and the union
+    ``TO DEFAULT``), which the store applies as one transaction (Oxigraph; Virtuoso runs one
+    request as one transaction). A load stopped before the swap leaves the old data as it was
+    (and staging graphs, which the next load replaces); a re-run loads the same again.
+
+    A store whose Graph Store endpoint has no default graph (Virtuoso: ``HEAD ?default`` fails)
+    gets the union in the named graph ``{base}graph/union`` instead, which ``RemoteStore`` then
+    uses as the default graph.
 
     ``files`` defaults to what ``KkniStore.load_default`` serves (the ontology and every built
-    decree, each in its named graph). ``graph_store`` defaults to ``graph_store_url(url)``.
+    decree, each in its named graph). ``graph_store`` defaults to ``graph_store_url(url)``,
+    ``update`` to ``update_url(url, auth)``.
     """
     target = check_url(graph_store or graph_store_url(check_url(url)))
+    update_at = check_url(update or update_url(url, auth))
     todo = list(files) if files is not None else default_graph_files()
+    staged = _read_files(todo)
     own = client is None
     http = client or _client(timeout, auth)
-    done = []
-    seen: set[str] = set()
 
     def send(method: str, params: dict[str, str], data: bytes, into: str, check: bool = True) -> httpx.Response:
         headers = {"Content-Type": "application/n-triples"}
@@ -774,29 +826,44 @@ def load_into(
             raise _status_error(response, f"loading {into} failed")
         return response
 
-    union, where = {"default": ""}, "the default graph"  # where the union of the files goes
-    merged = ox.Store()  # the union here too, for the derived triples
+    done: list[LoadedGraph] = []
     try:
-        for k, f in enumerate(todo):
-            data = n_triples(f.path)
-            merged.load(data, format=ox.RdfFormat.N_TRIPLES)
-            # the first file of a graph replaces it (PUT); further files of the graph add to it (POST)
-            method = "POST" if f.graph in seen else "PUT"
-            seen.add(f.graph)
-            response = send(method, {"graph": f.graph}, data, f"{f.path.name} into <{f.graph}>")
-            done.append(LoadedGraph(f.graph, f.path, len(data), response.status_code))
-            # and into the union of them all: the first file replaces it, the rest merge
-            if k > 0:
-                send("POST", union, data, f"{f.path.name} into {where}")
-            else:
-                union, where = _start_union(send, data, f.path.name, base)
-        if todo:
-            derived = ox.serialize(derived_triples(merged), format=ox.RdfFormat.N_TRIPLES) or b""
-            send("POST", union, derived, f"the derived triples (store/derived.py) into {where}")
+        if not todo:
+            return done
+        has_default = send("HEAD", {"default": ""}, b"", "the default graph", check=False).is_success
+        union = "DEFAULT" if has_default else f"<{Iris(base).graph(UNION_GRAPH)}>"
+        moves: list[str] = []
+        for graph, parts in staged.graphs.items():
+            data = b"".join(parts)
+            if not data.strip():
+                moves.append(f"DROP SILENT GRAPH <{graph}>")
+                continue
+            response = send("PUT", {"graph": staging_graph(graph)}, data, f"<{graph}> (staged in <{staging_graph(graph)}>)")
+            moves.append(f"MOVE <{staging_graph(graph)}> TO <{graph}>")
+            done += [LoadedGraph(f.graph, f.path, len(part), response.status_code) for f, part in _files_of(todo, graph, parts)]
+        union_staging = staging_graph(UNION_GRAPH if has_default else str(Iris(base).graph(UNION_GRAPH)))
+        send("PUT", {"graph": union_staging}, staged.union, f"the union of the graphs (staged in <{union_staging}>)")
+        moves.append(f"MOVE <{union_staging}> TO {union}")
+        _swap(http, update_at, " ;\n".join(moves), timeout)
     finally:
         if own:
             http.close()
     return done
+
+
+def _files_of(todo: Sequence[GraphFile], graph: str, parts: list[bytes]) -> list[tuple[GraphFile, bytes]]:
+    """The files loaded into ``graph``, each with its N-Triples."""
+    return list(zip([f for f in todo if f.graph == graph], parts, strict=True))
+
+
+def _swap(http: httpx.Client, update_at: str, update: str, timeout: float) -> None:
+    """The staged graphs moved into place: one SPARQL Update request (one transaction)."""
+    try:
+        response = http.post(update_at, data={"update": update}, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise _describe_http_error(exc, update_at, timeout) from None
+    if not response.is_success:
+        raise _status_error(response, "moving the staged graphs into place failed (the store holds its previous data)")
 
 
 __all__ = [
@@ -821,5 +888,7 @@ __all__ = [
     "load_into",
     "parse_response",
     "query_form",
+    "staging_graph",
     "store_message",
+    "update_url",
 ]
