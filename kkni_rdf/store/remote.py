@@ -299,9 +299,19 @@ def _hint(response: httpx.Response) -> str:
     return ""
 
 
+#: Virtuoso refusing a query on its cost estimate (its stock ini's MaxQueryCostEstimationTime = 400, often far off:
+#: openlink/virtuoso-opensource#535, #1395, where its maintainers advise commenting the setting out).
+_COST_ESTIMATE = re.compile(r"estimated execution time -?\d+ \(sec\) exceeds the limit", re.I)
+
+
 def _status_error(response: httpx.Response, what: str) -> RemoteError:
     message = store_message(response)
     hint = _hint(response)
+    if _COST_ESTIMATE.search(message):
+        hint = (
+            "the store refused the query on its own estimate of its cost, before running it (Virtuoso: "
+            "MaxQueryCostEstimationTime in virtuoso.ini; its estimates can be far off: comment the setting out)"
+        )
     said = f": {message[:500]}" if message else " (with no message)"
     return StoreFailed(
         f"{what}: {response.request.url} answered HTTP {response.status_code}{said}" + (f"; {hint}" if hint else ""),
