@@ -427,7 +427,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from kkni_rdf.store.auth import CredentialsError, store_auth
     from kkni_rdf.store.embedded import GraphFile, default_graph_files
     from kkni_rdf.store.protocol import graph_sizes
-    from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url
+    from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url, update_url
 
     files = default_graph_files()
     if args.files:
@@ -440,8 +440,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     with usage_errors(ValueError):
         gsp = args.graph_store or graph_store_url(args.into)
     with usage_errors(CredentialsError):
-        auth = store_auth(args.user, args.into, args.graph_store)
-    with RemoteStore(args.into, timeout=args.timeout, auth=auth, graph_store=gsp) as store, usage_errors(RemoteError):
+        auth = store_auth(args.user, args.into, args.graph_store, args.update)
+    with usage_errors(ValueError):
+        update = args.update or update_url(args.into, auth)  # the swap of the staged graphs is sent there
+    with RemoteStore(args.into, timeout=args.timeout, auth=auth, graph_store=gsp, update=update) as store, usage_errors(RemoteError):
         loaded = store.load(files)
         print(f"loaded {len(loaded)} files into {len(set(g.graph for g in loaded))} named graphs through {gsp}")
         for graph, triples in graph_sizes(store):
@@ -578,13 +580,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "load",
         help="load the graphs into a SPARQL 1.1 store (Graph Store Protocol)",
-        description="PUT the ontology and every built decree, each into its named graph, into a SPARQL 1.1 store "
-        "through the Graph Store Protocol; the store's address for it is derived from --into (Oxigraph …/query → …/store, "
-        "Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service, Virtuoso …/sparql → "
-        "…/sparql-graph-crud-auth) or given with --graph-store.",
+        description="PUT the ontology and every built decree, each into a staging graph, into a SPARQL 1.1 store "
+        "through the Graph Store Protocol, then move them all into their named graphs with one SPARQL Update request, "
+        "so that readers see the old data or the new, never a part; the store's address for it is derived from --into "
+        "(Oxigraph …/query → …/store, Fuseki …/ds/sparql → …/ds/data, GraphDB …/repositories/R → …/rdf-graphs/service, "
+        "Virtuoso …/sparql → …/sparql-graph-crud-auth) or given with --graph-store; its Update address likewise "
+        "(…/update, …/ds/update, …/statements, Virtuoso …/sparql-auth) or --update.",
     )
     p.add_argument("--into", required=True, metavar="URL", help="the store's SPARQL query endpoint, e.g. http://localhost:7878/query")
     p.add_argument("--graph-store", metavar="URL", help="its Graph Store Protocol endpoint (default: derived from --into)")
+    p.add_argument("--update", metavar="URL", help="its SPARQL Update endpoint, for the swap (default: derived from --into)")
     p.add_argument("files", nargs="*", metavar="FILE.ttl", help="Turtle files to load instead of the project's graphs (with --graph)")
     p.add_argument("--graph", metavar="IRI", help="the named graph for FILE.ttl")
     p.add_argument("--user", help="user name for the store (default $KKNI_STORE_USER; the password in KKNI_STORE_PASSWORD)")

@@ -113,14 +113,15 @@ class Catalogue:
 
 
 _TABLES_QUERY = """
-SELECT ?q ?label ?total ?core ?elective ?role ?pos ?code ?req WHERE {
+SELECT ?q ?total ?core ?elective ?role ?pos ?code ?req WHERE {
   ?q a kkni:Qualification ; kkni:packagingRule ?rule .
   ?rule kkni:requiredUnits ?total ; kkni:requiredCore ?core ; kkni:requiredElective ?elective .
-  OPTIONAL { ?q rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en")) }
   ?row kkni:qualification ?q ; kkni:role ?role ; kkni:position ?pos ; kkni:unit/kkni:code ?code .
   OPTIONAL { ?row kkni:hasPrerequisite/kkni:requiredUnit/kkni:code ?req }
 }
 """
+#: The labels apart: with the OPTIONAL label in the tables' query, Virtuoso (stock ini) estimates it at hours and refuses it.
+_LABELS_QUERY = 'SELECT ?q ?label WHERE { ?q a kkni:Qualification ; rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en")) }'
 _UNITS_QUERY = "SELECT DISTINCT ?c WHERE { ?u a kkni:Unit ; kkni:code ?c }"
 
 
@@ -134,11 +135,13 @@ def catalogue_from_store(store: QueryableStore) -> Catalogue:
     rules: dict[str, tuple[str, int, int, int]] = {}
     entries: dict[str, set[tuple[str, int, str]]] = {}
     prereqs: dict[str, dict[str, set[str]]] = {}
+    labels: dict[str, str] = {}
+    for s in _select(store, _LABELS_QUERY):
+        labels.setdefault(s["q"].value, s["label"].value)
     for s in _select(store, _TABLES_QUERY):
         q = s["q"].value
         if q not in rules:
-            label = s["label"].value if s["label"] is not None else ""
-            rules[q] = (label, int(s["total"].value), int(s["core"].value), int(s["elective"].value))
+            rules[q] = (labels.get(q, ""), int(s["total"].value), int(s["core"].value), int(s["elective"].value))
             entries[q] = set()
             prereqs[q] = {}
         role = "core" if s["role"].value == str(KKNI.Core) else "elective"

@@ -42,6 +42,7 @@ from kkni_rdf.endpoint.server import MAX_HEAD, protocol_class
 from kkni_rdf.endpoint.service import Endpoint, EndpointConfig
 from kkni_rdf.export.jsonld import context_file
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, known_format_names
+from kkni_rdf.store.remote import RemoteError
 
 __all__ = ["Endpoint", "EndpointConfig", "create_app", "serve", "sparql"]
 
@@ -119,6 +120,8 @@ class SparqlFastPath:
         request = Request(scope, receive)
         try:
             response = await sparql(request)
+        except RemoteError as exc:  # the store behind --store failed: as store_error
+            response = await store_error(request, exc)
         except Exception as exc:  # noqa: BLE001 - as server_error: our fault, in JSON, the traceback to the log
             response = await server_error(request, exc)
         await response(scope, receive, send)
@@ -255,7 +258,7 @@ router = APIRouter()
     responses={503: {"description": "No query can be answered now; `reasons` says why"}},
 )
 async def healthz(request: Request) -> JSONResponse:
-    status, body = endpoint(request).health()
+    status, body = await run_in_threadpool(endpoint(request).health)  # a store behind --store is asked (bounded)
     return JSONResponse(body, status_code=status, headers={"Retry-After": "5"} if status == 503 else None)
 
 
@@ -479,7 +482,17 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(Exception, server_error)
+    app.add_exception_handler(RemoteError, store_error)  # the store behind --store failed (pages, descriptions): 502/503/504
     return app
+
+
+async def store_error(request: Request, exc: Exception) -> Response:
+    """The store behind ``--store`` failed while a page or description was made: its fault, named
+    (``errors.store_fault``), with its own words; logged in one line, no traceback (not our bug)."""
+    if not isinstance(exc, RemoteError):  # pragma: no cover - registered for RemoteError only
+        return await server_error(request, exc)
+    log.warning("%s %s: the store failed: %s", request.method, loggable(request.url.path), exc)
+    return respond(errors.store_fault(exc))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,7 @@ from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, rdf_fo
 from kkni_rdf.namespaces import DCAT, DCTERMS, ENTAILMENT, KKNI, RDF, RDFS, SD, VOID, XSD
 from kkni_rdf.store.embedded import default_prefixes
 from kkni_rdf.store.protocol import QueryableStore, select
+from kkni_rdf.store.remote import RemoteStore
 
 TITLE_EN = "KKNI qualifications (Kepmenaker 3/2021) as linked data"
 TITLE_ID = "Kualifikasi KKNI (Kepmenaker 3/2021) sebagai data tertaut"
@@ -270,10 +271,19 @@ def void_description(
     return t
 
 
+def all_quads(store: QueryableStore) -> list[ox.Quad]:
+    """Every quad of the named graphs: one query to the embedded store; from a remote store, graph by
+    graph in pages (``RemoteStore.graph_quads``), never one unpaged query that a store may cut at its
+    row limit (Virtuoso's stock ``ResultSetMaxRows``: 10,000)."""
+    if isinstance(store, RemoteStore):
+        return [q for info in graph_infos(store) for q in store.graph_quads(info.iri, info.triples)]
+    rows = select(store, "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+
+
 def build_downloads(store: QueryableStore) -> dict[str, tuple[str, bytes]]:
     """Every download, serialised once (the data never changes while the server runs)."""
-    rows = select(store, "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+    quads = all_quads(store)
     triples = list(dict.fromkeys(q.triple for q in quads))
     prefixes = default_prefixes(store.base)
     out = {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from kkni_rdf.store.guard import Refused, service_refused, too_deep, unknown_graphs, update_refused
 from kkni_rdf.store.protocol import QueryError
+from kkni_rdf.store.remote import RemoteError, RemoteTimeout
 
 __all__ = ["Outcome", "Refused", "refused", "service_refused", "too_deep", "unknown_graphs", "update_refused"]
 
@@ -274,3 +275,40 @@ def headers_too_large(limit: int) -> Outcome:
         f"Header permintaan lebih panjang dari {limit} byte.",
         limit=limit,
     )
+
+
+# -- the store behind --store (502, 503, 504): its faults, named, never our 500
+
+#: What each named fault of ``store.remote`` says happened, in English and Indonesian.
+_STORE_FAULTS: dict[str, tuple[str, str]] = {
+    "store unreachable": ("cannot be reached", "tidak dapat dijangkau"),
+    "store refused connection": (
+        "refused the connection: it is not running, or restarting",
+        "menolak koneksi: tidak berjalan, atau sedang dimulai ulang",
+    ),
+    "store timeout": ("did not answer in time", "tidak menjawab tepat waktu"),
+    "store answer cut": ("sent an incomplete answer", "mengirim jawaban yang tidak lengkap"),
+    "store error": ("answered with an error of its own", "menjawab dengan galatnya sendiri"),
+}
+
+
+def store_fault(exc: RemoteError, status: int | None = None, /, **extra: object) -> Outcome:
+    """502, 503 or 504 (``exc.status``): the SPARQL store this endpoint serves from (``--store``) failed,
+    not the query and not this endpoint. The body names the fault (``error``), carries the store's own
+    words (``store``) and what to try (``hint``); 503 and 504 say when to try again (Retry-After)."""
+    what, apa = _STORE_FAULTS.get(exc.kind, _STORE_FAULTS["store error"])
+    if isinstance(exc, RemoteTimeout) and exc.seconds:
+        what, apa = f"did not answer within {exc.seconds:g} s", f"tidak menjawab dalam {exc.seconds:g} detik"
+    said = f' It said: "{exc.said}".' if exc.said else ""
+    hint = exc.hint or "try again shortly"
+    code = status or exc.status
+    answer = error(
+        code,
+        exc.kind,
+        f"The SPARQL store this endpoint serves from {what}.{said} Try: {hint}.",
+        f"Penyimpanan SPARQL yang dilayani endpoint ini {apa}.{said} Coba lagi sebentar lagi; pengelola endpoint dapat memeriksa penyimpanannya.",
+        store=exc.said or None,
+        hint=hint,
+        **extra,
+    )
+    return _retry(answer, 5) if code in (503, 504) else answer

@@ -27,6 +27,7 @@ from kkni_rdf.endpoint.served import ServedStore
 from kkni_rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, content_type, media_type_of, rdf_format, results_format
 from kkni_rdf.store.guard import Refused
 from kkni_rdf.store.protocol import Dataset, QueryError
+from kkni_rdf.store.remote import RemoteError
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def execute(served: ServedStore, job: Job, limits: Limits) -> Outcome:
         return errors.refused(r)
     except QueryError as e:
         return errors.malformed(e)
+    except RemoteError as e:  # the store behind --store failed: 502/503/504 with its words, never our 500
+        return errors.store_fault(e)
     try:
         return serialise(result, job, limits, served.prefixes)
     except RuntimeError as e:

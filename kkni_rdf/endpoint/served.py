@@ -43,7 +43,8 @@ class ServedStore:
             remote = (
                 RemoteStore(source.store_url, base=source.base)
                 if source.timeout is None
-                else RemoteStore(source.store_url, timeout=source.timeout, base=source.base)
+                # under the query's deadline: a stalled store is the worker's named 504 (store timeout), not a killed worker
+                else RemoteStore(source.store_url, timeout=source.timeout * 0.8, base=source.base)
             )
             return cls(remote, default_prefixes(source.base), tuple(sorted(remote.graphs())))
         store = KkniStore.load_default(source.base)

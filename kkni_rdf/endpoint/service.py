@@ -15,6 +15,7 @@ the routes in the thread pool; ``cached`` never blocks, ``evaluate`` waits in th
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from kkni_rdf.endpoint.served import ServedStore, StoreSource
 from kkni_rdf.formats import GRAPH_FORMATS, content_type, media_type_of, rdf_format
 from kkni_rdf.namespaces import DEFAULT_BASE, KKNI_ONTOLOGY
 from kkni_rdf.search import SearchIndex
+from kkni_rdf.store.remote import RemoteError, RemoteStore
 
 log = logging.getLogger("kkni.endpoint")
 HTML_TYPE = "text/html; charset=utf-8"
@@ -148,6 +150,10 @@ class EndpointConfig:
         return Policy(self.timeout, self.short_seconds, self.long_queries, self.per_client, self.queue)
 
 
+#: how long /healthz waits for the store behind --store to answer a trivial query
+STORE_PING_SECONDS = 3.0
+
+
 class Endpoint:
     """Everything the endpoint serves and what it answers; made (the store loaded, the workers ready) once, at start-up."""
 
@@ -177,6 +183,9 @@ class Endpoint:
         )
         #: what /healthz asks: each says why no query can be answered now, or None (add a check here)
         self.health_checks: list[Callable[[], str | None]] = [self.pool.unavailable]
+        self._store_fault: RemoteError | None = None  # what the store behind --store said at the last /healthz
+        if isinstance(store, RemoteStore):
+            self.health_checks.append(self._store_unavailable)
 
     def start(self) -> None:
         self.pool.start()
@@ -189,6 +198,20 @@ class Endpoint:
         rows = list(r)  # type: ignore[arg-type]
         return rows[0]["q"].value if rows else None
 
+    def _store_unavailable(self) -> str | None:
+        """The store behind ``--store`` does not answer a trivial query within ``STORE_PING_SECONDS``:
+        no query can be answered (a load balancer can act on the 503)."""
+        store = self.served.store
+        if not isinstance(store, RemoteStore):
+            return None
+        try:
+            store.ping(STORE_PING_SECONDS)
+        except RemoteError as exc:
+            self._store_fault = exc
+            return f"the SPARQL store behind --store: {exc}"
+        self._store_fault = None
+        return None
+
     def health(self) -> tuple[int, dict[str, object]]:
         """``/healthz``: 200 while queries can be answered (``status`` "ok", or "degraded" while fewer
         workers than configured are alive, a replacement starting), 503 ``unavailable`` with the
@@ -196,7 +219,7 @@ class Endpoint:
         reasons = [reason for check in self.health_checks if (reason := check()) is not None]
         alive = self.pool.alive
         status = "unavailable" if reasons else "degraded" if alive < self.pool.size else "ok"
-        return 503 if reasons else 200, {
+        body: dict[str, object] = {
             "status": status,
             "reasons": reasons,
             "version": __version__,
@@ -208,6 +231,9 @@ class Endpoint:
             "cached": len(self.cache),
             "isolation": self.pool.isolation,  # how the OS keeps the query workers off the network (None: it does not)
         }
+        if self._store_fault is not None:  # the store's fault named as on /sparql: error, message, pesan, store, hint
+            body = {**json.loads(errors.store_fault(self._store_fault, 503).body), **body}
+        return 503 if reasons else 200, body
 
     # -- SPARQL
 

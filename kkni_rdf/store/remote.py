@@ -66,7 +66,7 @@ import contextlib
 import html
 import os
 import re
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -93,6 +93,8 @@ ACCEPT = f"{ACCEPT_RESULTS}, application/n-triples;q=0.8, text/turtle;q=0.7, app
 
 USER_VARIABLE = "KKNI_STORE_USER"
 PASSWORD_VARIABLE = "KKNI_STORE_PASSWORD"
+#: Where a load puts its staging graphs (``load_into``): no IRI under a base, so never one of "our" graphs.
+STAGING = "urn:x-kkni:staging:"
 #: The named graph that holds the union of the project's graphs in a store without a default graph of its own.
 UNION_GRAPH = "union"
 
@@ -101,11 +103,60 @@ Auth = tuple[str, str] | None
 
 
 class RemoteError(RuntimeError):
-    """The store cannot be reached or answered with an error that is not the query's fault."""
+    """The store cannot be reached or answered with an error that is not the query's fault.
+
+    Every such fault is named (``kind``) and carries the status the endpoint answers with
+    (``status``: 502 the store failed or sent a bad answer, 503 it is not there, 504 it is too
+    slow), the store's own words where it said any (``said``) and what to try (``hint``)."""
+
+    kind = "store error"
+    status = 502
+
+    def __init__(self, message: str, *, said: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        self.said = said
+        self.hint = hint
+
+
+class StoreUnreachable(RemoteError):
+    """No connection could be made: the name does not resolve, no route to the host, a reset."""
+
+    kind = "store unreachable"
+
+
+class StoreRefused(StoreUnreachable):
+    """The store's host refused the connection: nothing listens there (the store is down or restarting)."""
+
+    kind = "store refused connection"
+    status = 503
 
 
 class RemoteTimeout(RemoteError, TimeoutError):
-    """The store did not answer in time."""
+    """The store did not answer in time (stalled, overloaded, or the query is too slow for it)."""
+
+    kind = "store timeout"
+    status = 504
+
+    def __init__(self, message: str, *, said: str = "", hint: str = "", seconds: float = 0.0) -> None:
+        super().__init__(message, said=said, hint=hint)
+        self.seconds = seconds  # how long it was waited for
+
+
+class StoreCutAnswer(RemoteError):
+    """The store's answer is incomplete: the connection closed mid-answer, the body cannot be
+    read, or the store says it stopped early (Virtuoso's ``ResultSetMaxRows``, an "anytime" answer)."""
+
+    kind = "store answer cut"
+
+    def __init__(self, message: str, *, said: str = "", hint: str = "", cap: int | None = None) -> None:
+        super().__init__(message, said=said, hint=hint)
+        self.cap = cap  # the row limit the store said it stopped at, where it said one
+
+
+class StoreFailed(RemoteError):
+    """The store answered with an error of its own (HTTP 401, 403, 5xx …): its words are in ``said``."""
+
+    kind = "store error"
 
 
 # --------------------------------------------------------------------------- credentials
@@ -185,11 +236,29 @@ def _client(timeout: float, auth: Auth) -> httpx.Client:
 
 
 def _describe_http_error(exc: httpx.HTTPError, url: str, timeout: float) -> RemoteError:
+    """The named fault for a failed exchange with the store at ``url``."""
     if isinstance(exc, httpx.TimeoutException):
-        return RemoteTimeout(f"{url} did not answer within {timeout:g} s")
+        return RemoteTimeout(
+            f"{url} did not answer within {timeout:g} s",
+            hint="the store may be stalled or overloaded: check that it runs and answers; try again shortly",
+            seconds=timeout,
+        )
+    said = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
-        return RemoteError(f"cannot connect to {url} ({exc}); is the store running, and is the address right?")
-    return RemoteError(f"cannot talk to {url}: {exc}")
+        if "refused" in said.lower():
+            return StoreRefused(
+                f"cannot connect to {url}: it refused the connection ({said})",
+                said=said,
+                hint="is the store running, and is the address right? (it is asked again with every request)",
+            )
+        return StoreUnreachable(f"cannot connect to {url} ({said})", said=said, hint="is the address right, and is the store's host up?")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return StoreCutAnswer(
+            f"{url} closed the connection before its answer was complete ({said})",
+            said=said,
+            hint="the store may have stopped or restarted: try again shortly",
+        )
+    return StoreUnreachable(f"cannot talk to {url}: {said}", said=said, hint="check that the store runs and answers")
 
 
 _MARKUP_BLOCK = re.compile(r"<(xmp|pre)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
@@ -231,11 +300,25 @@ def _hint(response: httpx.Response) -> str:
     return ""
 
 
+#: Virtuoso refusing a query on its cost estimate (its stock ini's MaxQueryCostEstimationTime = 400, often far off:
+#: openlink/virtuoso-opensource#535, #1395, where its maintainers advise commenting the setting out).
+_COST_ESTIMATE = re.compile(r"estimated execution time -?\d+ \(sec\) exceeds the limit", re.I)
+
+
 def _status_error(response: httpx.Response, what: str) -> RemoteError:
     message = store_message(response)
     hint = _hint(response)
+    if _COST_ESTIMATE.search(message):
+        hint = (
+            "the store refused the query on its own estimate of its cost, before running it (Virtuoso: "
+            "MaxQueryCostEstimationTime in virtuoso.ini; its estimates can be far off: comment the setting out)"
+        )
     said = f": {message[:500]}" if message else " (with no message)"
-    return RemoteError(f"{what}: {response.request.url} answered HTTP {response.status_code}{said}" + (f"; {hint}" if hint else ""))
+    return StoreFailed(
+        f"{what}: {response.request.url} answered HTTP {response.status_code}{said}" + (f"; {hint}" if hint else ""),
+        said=message[:500],
+        hint=hint,
+    )
 
 
 # --------------------------------------------------------------------------- querying
@@ -338,11 +421,15 @@ class RemoteStore:
     base: str = DEFAULT_BASE
     union_default_graph: bool = True
     graph_store: str | None = None
+    update: str | None = None  # its SPARQL Update address (a load's swap); default: update_url(url)
+    #: Rows asked for in one page of a whole-graph read (``graph_quads``): under Virtuoso's stock limit of 10,000.
+    page_rows: int = 5000
 
     def __post_init__(self) -> None:
         check_url(self.url)
-        if self.graph_store:
-            check_url(self.graph_store)
+        for other in (self.graph_store, self.update):
+            if other:
+                check_url(other)
         if self.auth is None and os.environ.get(USER_VARIABLE) and os.environ.get(PASSWORD_VARIABLE):
             self.auth = credentials()
         self._client = _client(self.timeout, self.auth)
@@ -420,6 +507,7 @@ class RemoteStore:
         union = next((g for g in self._union_graphs if g in held), None)
         if union is not None:
             return [union], ours or [union]
+        held = [g for g in held if not g.startswith(STAGING)]  # a load's staging graphs (one killed midway) are not the store's
         if not ours:  # nothing of ours: an empty dataset (the union graph's IRI names no graph yet)
             return self._union_graphs[:1], self._union_graphs[:1]
         if len(ours) == len(held) and self._default_graph_filled():
@@ -432,6 +520,61 @@ class RemoteStore:
         assert isinstance(solutions, ox.QuerySolutions)
         n = next(iter(solutions))["n"]
         return int(n.value) if n is not None else 0
+
+    def graph_quads(self, graph: str, expected: int | None = None) -> Iterator[ox.Quad]:
+        """Every triple of our named graph ``graph`` as quads, read in pages of at most ``page_rows``
+        rows (never one unpaged query: a store may cut an answer at its row limit, as Virtuoso's
+        stock ``ResultSetMaxRows`` of 10,000 does, saying so or not).
+
+        Pages are slices of one order (``ORDER BY`` in a sub-query: Virtuoso refuses to sort more
+        than its limit for an outer ``ORDER BY`` with an ``OFFSET`` beyond it, SR353). A page the
+        store says it cut (``X-SPARQL-MaxRows``) is asked again under that limit; a page shorter than
+        asked while rows are still due is taken as a silent limit, and the next pages are that long.
+        ``expected`` (the graph's triple count) is checked: fewer rows is a ``StoreCutAnswer``."""
+        node = ox.NamedNode(graph)
+        page, offset = self.page_rows, 0
+        self.is_virtuoso()  # known before the first page: its blank nodes are read back (fix_results)
+        while expected is None or offset < expected:
+            text = (
+                f"SELECT ?s ?p ?o WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o }} }} "
+                f"LIMIT {page} OFFSET {offset}"
+            )
+            try:
+                solutions = self._run({"query": text}, ACCEPT_RESULTS)
+            except StoreCutAnswer as exc:
+                if exc.cap is None or exc.cap <= 1 or page < exc.cap:
+                    raise
+                page = exc.cap - 1  # Virtuoso flags an answer of exactly its limit too
+                continue
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise StoreFailed(f"{self.url} answered a SELECT with something else than solutions")
+            n = 0
+            for row in solutions:
+                s, p, o = row["s"], row["p"], row["o"]
+                if isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(p, ox.NamedNode) and o is not None:
+                    yield ox.Quad(s, p, o, node)
+                n += 1
+            if n == 0:
+                break
+            offset += n
+            if n < page and (expected is None or offset < expected):
+                page = n  # a limit it did not announce
+        if expected is not None and offset < expected:
+            raise StoreCutAnswer(
+                f"{self.url} gave {offset} of the {expected} triples of <{graph}>",
+                hint="the store may be loading or cutting answers; try again, or check its row limit",
+            )
+
+    def ping(self, deadline: float = 3.0) -> None:
+        """Raise the named fault (``RemoteError``) unless the store answers a trivial query within
+        ``deadline`` seconds (a bound for each of connecting, sending and reading): what ``/healthz``
+        asks. Never waits longer, whatever the store does (a stopped process accepts connections)."""
+        try:
+            response = self._client.post(self.url, data={"query": "ASK {}"}, headers={"Accept": ACCEPT_RESULTS}, timeout=deadline)
+        except httpx.HTTPError as exc:
+            raise _describe_http_error(exc, self.url, deadline) from None
+        if not response.is_success:
+            raise _status_error(response, "the store's health check failed")
 
     def _default_graph_filled(self) -> bool:
         """Whether the store's own default graph holds triples (asked once, then remembered)."""
@@ -481,7 +624,7 @@ class RemoteStore:
     def load(self, files: Sequence[GraphFile] | None = None) -> list[LoadedGraph]:
         """``load_into`` this store's address (and its ``graph_store``, if set)."""
         try:
-            done = load_into(self.url, files, self.graph_store, timeout=self.timeout, auth=self.auth, base=self.base)
+            done = load_into(self.url, files, self.graph_store, timeout=self.timeout, auth=self.auth, base=self.base, update=self.update)
         finally:
             self.forget_graphs()
         return done
@@ -493,20 +636,27 @@ def store_message_keeping_lines(response: httpx.Response) -> str:
 
 
 def check_complete(response: httpx.Response) -> None:
-    """``RemoteError`` for an answer the store says is cut short: Virtuoso stops at
+    """``StoreCutAnswer`` for an answer the store says is cut short: Virtuoso stops at
     ``ResultSetMaxRows`` rows and says so in ``X-SPARQL-MaxRows``; an "anytime" answer (a partial
     answer at its time limit) carries ``X-SQL-State``."""
     limit = response.headers.get("x-sparql-maxrows")
     if limit is not None:
-        raise RemoteError(
+        raise StoreCutAnswer(
             f"the store cut the answer at its limit of {limit} rows ({response.request.url}): the answer may be "
             "incomplete; raise the limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini) "
-            "or ask for fewer rows"
+            "or ask for fewer rows",
+            said=f"X-SPARQL-MaxRows: {limit}",
+            hint="ask for fewer rows (LIMIT), or raise the store's limit (Virtuoso: ResultSetMaxRows)",
+            cap=int(limit) if limit.strip().isdigit() else None,
         )
     state = response.headers.get("x-sql-state")
     if state is not None:
         said = response.headers.get("x-sql-message", "")
-        raise RemoteError(f"the store gave a partial answer ({state}: {said}); raise its time limit (Virtuoso: MaxQueryExecutionTime)")
+        raise StoreCutAnswer(
+            f"the store gave a partial answer ({state}: {said}); raise its time limit (Virtuoso: MaxQueryExecutionTime)",
+            said=f"{state}: {said}",
+            hint="narrow the query, or raise the store's time limit (Virtuoso: MaxQueryExecutionTime)",
+        )
 
 
 def parse_response(content_type: str, body: bytes) -> Result:
@@ -517,7 +667,7 @@ def parse_response(content_type: str, body: bytes) -> Result:
         try:
             return ox.parse_query_results(body, format=results_format)
         except SyntaxError as exc:
-            raise RemoteError(f"the store's answer ({media}) cannot be read: {exc}") from None
+            raise StoreCutAnswer(f"the store's answer ({media}) cannot be read: {exc}", said=str(exc)) from None
     graph_format = rdf_format_of_media_type(media)
     if graph_format is not None:
         # a QueryTriples like the embedded store's: the triples loaded into a scratch store
@@ -525,11 +675,11 @@ def parse_response(content_type: str, body: bytes) -> Result:
         try:
             scratch.load(body, format=graph_format, to_graph=ox.DefaultGraph())
         except SyntaxError as exc:
-            raise RemoteError(f"the store's answer ({media}) cannot be read: {exc}") from None
+            raise StoreCutAnswer(f"the store's answer ({media}) cannot be read: {exc}", said=str(exc)) from None
         result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
         assert isinstance(result, ox.QueryTriples)
         return result
-    raise RemoteError(f"the store answered in a format we do not read: {content_type or 'no content type'}")
+    raise StoreFailed(f"the store answered in a format we do not read: {content_type or 'no content type'}")
 
 
 # --------------------------------------------------------------------------- loading (GSP)
@@ -582,18 +732,58 @@ def n_triples(path: Path) -> bytes:
         raise RemoteError(f"{path}: not valid Turtle: {exc}") from None
 
 
-def _start_union(send: Callable[..., httpx.Response], data: bytes, name: str, base: str) -> tuple[dict[str, str], str]:
-    """PUT the first file into the union: into the store's default graph, or (a store whose Graph
-    Store endpoint has none, Virtuoso) into a named graph of ours. Where it went, and its name for messages."""
-    response = send("PUT", {"default": ""}, data, f"{name} into the default graph", check=False)
-    if response.is_success:
-        return {"default": ""}, "the default graph"
-    if response.status_code in (401, 403):
-        raise _status_error(response, f"loading {name} into the default graph failed")
-    union = {"graph": str(Iris(base).graph(UNION_GRAPH))}
-    where = f"<{union['graph']}> (the store has no default graph: {store_message(response)[:200]})"
-    send("PUT", union, data, f"{name} into {where}")
-    return union, where
+def update_url(query_url: str, auth: Auth = None) -> str:
+    """The SPARQL 1.1 Update address that goes with a query address (a load's swap is sent there).
+
+    - Oxigraph server: ``http://host:7878/query`` → ``http://host:7878/update``
+    - Apache Jena Fuseki: ``http://host:3030/ds/sparql`` or ``…/ds/query`` → ``http://host:3030/ds/update``
+    - GraphDB / RDF4J: ``http://host:7200/repositories/REPO`` → ``…/repositories/REPO/statements``
+    - Virtuoso: ``http://host:8890/sparql`` → ``…/sparql-auth`` with credentials (HTTP Digest), else ``…/sparql``
+
+    Anything else must be given (``--update``); ``ValueError`` says so.
+    """
+    parts = urlsplit(query_url)
+    path = parts.path.rstrip("/")
+    if path == "/query":
+        new = "/update"
+    elif path == "/sparql":
+        new = "/sparql-auth" if auth else "/sparql"
+    elif re.fullmatch(r"/[^/]+/(?:sparql|query)", path):
+        new = path.rsplit("/", 1)[0] + "/update"
+    elif re.fullmatch(r"(?:/[^/]+)*/repositories/[^/]+", path):
+        new = path + "/statements"
+    else:
+        raise ValueError(
+            f"cannot tell the SPARQL Update address for {query_url}; give it with --update "
+            "(Oxigraph: …/update, Fuseki: …/DATASET/update, GraphDB: …/repositories/REPO/statements, Virtuoso: …/sparql-auth)"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, new, "", ""))
+
+
+def staging_graph(graph: str) -> str:
+    """The staging graph a load fills for ``graph`` before the swap (``load_into``)."""
+    return STAGING + graph
+
+
+@dataclass
+class _Staged:
+    """What one load sends: each named graph's N-Triples, and the union (with the derived triples)."""
+
+    graphs: dict[str, list[bytes]]
+    union: bytes
+
+
+def _read_files(todo: Sequence[GraphFile]) -> _Staged:
+    """Every file read (as N-Triples) before the store is touched: a file that is not valid Turtle stops
+    the load with the store as it was."""
+    graphs: dict[str, list[bytes]] = {}
+    merged = ox.Store()  # the union here too, for the derived triples
+    for f in todo:
+        data = n_triples(f.path)
+        merged.load(data, format=ox.RdfFormat.N_TRIPLES)
+        graphs.setdefault(f.graph, []).append(data)
+    derived = (ox.serialize(derived_triples(merged), format=ox.RdfFormat.N_TRIPLES) or b"") if todo else b""
+    return _Staged(graphs, b"".join(part for parts in graphs.values() for part in parts) + derived)
 
 
 def load_into(
@@ -604,25 +794,35 @@ def load_into(
     auth: Auth = None,
     client: httpx.Client | None = None,
     base: str = DEFAULT_BASE,
+    update: str | None = None,
 ) -> list[LoadedGraph]:
-    """PUT each file into its named graph on the store at ``url`` (replacing what the graph held),
-    and all of them into the default graph, which becomes their union (as in ``KkniStore``), with
-    the triples derived from that union (the prerequisite closure, ``store.derived``) as in
-    ``KkniStore``'s default graph: the same queries get the same answers from both.
+    """Replace each file's named graph on the store at ``url``, and the default graph by their union
+    (as in ``KkniStore``) with the triples derived from it (the prerequisite closure,
+    ``store.derived``): the same queries get the same answers from both. Several files for one graph
+    (the ontology's) are merged.
 
-    Several files for one graph (the ontology's) are PUT, then POSTed (merged) in turn. A store
-    whose Graph Store endpoint has no default graph (Virtuoso) gets the union in the named graph
-    ``{base}graph/union`` instead, which ``RemoteStore`` then uses as the default graph.
+    **Staged, then swapped**, so that readers see the old data or the new, never a part: every
+    graph is first PUT (Graph Store Protocol) into its staging graph (``staging_graph``: an IRI
+    under ``urn:x-kkni:staging:``, never one of the project's graphs), then one SPARQL Update
+    request moves them all into place (``MOVE <staging> TO <graph>`` for each, and the union
+    ``TO DEFAULT``), which the store applies as one transaction (Oxigraph; Virtuoso runs one
+    request as one transaction). A load stopped before the swap leaves the old data as it was
+    (and staging graphs, which the next load replaces); a re-run loads the same again.
+
+    A store whose Graph Store endpoint has no default graph (Virtuoso: ``HEAD ?default`` fails)
+    gets the union in the named graph ``{base}graph/union`` instead, which ``RemoteStore`` then
+    uses as the default graph.
 
     ``files`` defaults to what ``KkniStore.load_default`` serves (the ontology and every built
-    decree, each in its named graph). ``graph_store`` defaults to ``graph_store_url(url)``.
+    decree, each in its named graph). ``graph_store`` defaults to ``graph_store_url(url)``,
+    ``update`` to ``update_url(url, auth)``.
     """
     target = check_url(graph_store or graph_store_url(check_url(url)))
+    update_at = check_url(update or update_url(url, auth))
     todo = list(files) if files is not None else default_graph_files()
+    staged = _read_files(todo)
     own = client is None
     http = client or _client(timeout, auth)
-    done = []
-    seen: set[str] = set()
 
     def send(method: str, params: dict[str, str], data: bytes, into: str, check: bool = True) -> httpx.Response:
         headers = {"Content-Type": "application/n-triples"}
@@ -638,29 +838,44 @@ def load_into(
             raise _status_error(response, f"loading {into} failed")
         return response
 
-    union, where = {"default": ""}, "the default graph"  # where the union of the files goes
-    merged = ox.Store()  # the union here too, for the derived triples
+    done: list[LoadedGraph] = []
     try:
-        for k, f in enumerate(todo):
-            data = n_triples(f.path)
-            merged.load(data, format=ox.RdfFormat.N_TRIPLES)
-            # the first file of a graph replaces it (PUT); further files of the graph add to it (POST)
-            method = "POST" if f.graph in seen else "PUT"
-            seen.add(f.graph)
-            response = send(method, {"graph": f.graph}, data, f"{f.path.name} into <{f.graph}>")
-            done.append(LoadedGraph(f.graph, f.path, len(data), response.status_code))
-            # and into the union of them all: the first file replaces it, the rest merge
-            if k > 0:
-                send("POST", union, data, f"{f.path.name} into {where}")
-            else:
-                union, where = _start_union(send, data, f.path.name, base)
-        if todo:
-            derived = ox.serialize(derived_triples(merged), format=ox.RdfFormat.N_TRIPLES) or b""
-            send("POST", union, derived, f"the derived triples (store/derived.py) into {where}")
+        if not todo:
+            return done
+        has_default = send("HEAD", {"default": ""}, b"", "the default graph", check=False).is_success
+        union = "DEFAULT" if has_default else f"<{Iris(base).graph(UNION_GRAPH)}>"
+        moves: list[str] = []
+        for graph, parts in staged.graphs.items():
+            data = b"".join(parts)
+            if not data.strip():
+                moves.append(f"DROP SILENT GRAPH <{graph}>")
+                continue
+            response = send("PUT", {"graph": staging_graph(graph)}, data, f"<{graph}> (staged in <{staging_graph(graph)}>)")
+            moves.append(f"MOVE <{staging_graph(graph)}> TO <{graph}>")
+            done += [LoadedGraph(f.graph, f.path, len(part), response.status_code) for f, part in _files_of(todo, graph, parts)]
+        union_staging = staging_graph(UNION_GRAPH if has_default else str(Iris(base).graph(UNION_GRAPH)))
+        send("PUT", {"graph": union_staging}, staged.union, f"the union of the graphs (staged in <{union_staging}>)")
+        moves.append(f"MOVE <{union_staging}> TO {union}")
+        _swap(http, update_at, " ;\n".join(moves), timeout)
     finally:
         if own:
             http.close()
     return done
+
+
+def _files_of(todo: Sequence[GraphFile], graph: str, parts: list[bytes]) -> list[tuple[GraphFile, bytes]]:
+    """The files loaded into ``graph``, each with its N-Triples."""
+    return list(zip([f for f in todo if f.graph == graph], parts, strict=True))
+
+
+def _swap(http: httpx.Client, update_at: str, update: str, timeout: float) -> None:
+    """The staged graphs moved into place: one SPARQL Update request (one transaction)."""
+    try:
+        response = http.post(update_at, data={"update": update}, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise _describe_http_error(exc, update_at, timeout) from None
+    if not response.is_success:
+        raise _status_error(response, "moving the staged graphs into place failed (the store holds its previous data)")
 
 
 __all__ = [
@@ -675,11 +890,17 @@ __all__ = [
     "RemoteStore",
     "RemoteTimeout",
     "StoreAuth",
+    "StoreCutAnswer",
+    "StoreFailed",
+    "StoreRefused",
+    "StoreUnreachable",
     "check_url",
     "credentials",
     "graph_store_url",
     "load_into",
     "parse_response",
     "query_form",
+    "staging_graph",
     "store_message",
+    "update_url",
 ]

@@ -3,6 +3,9 @@ and the packaging-rule checks run inside it find what pySHACL finds."""
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +14,19 @@ import pyoxigraph as ox
 import pytest
 
 from kkni_rdf.cli import main
+from kkni_rdf.endpoint import errors
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.store.protocol import Dataset, QueryError
-from kkni_rdf.store.remote import RemoteError, RemoteStore, graph_store_url, load_into
+from kkni_rdf.store.remote import (
+    RemoteError,
+    RemoteStore,
+    StoreCutAnswer,
+    StoreRefused,
+    StoreUnreachable,
+    graph_store_url,
+    load_into,
+)
 from kkni_rdf.validation.in_store import validate_in_store
 from tests.helpers import free_port
 from tests.validation.pyshacl_reference import decree_reference
@@ -172,3 +184,48 @@ def test_load_into_sends_the_derived_triples_with_the_union(oxigraph_store: Remo
     for query in ("SELECT ?u ?r WHERE { ?u kkni:requiresTransitively ?r }", "SELECT ?u ?r WHERE { ?u kkni:requires ?r }"):
         there = rows(oxigraph_store.query(query))
         assert there and sorted(there) == sorted(rows(store.query(query)))
+
+
+# --------------------------------------------------------------------------- the store's faults, named
+
+
+class CuttingServer(threading.Thread):
+    """A fault of the network between us and the store: every answer starts, announces its length,
+    and the connection closes mid-body (a store killed mid-answer, a proxy cutting it)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/query"
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 4000\r\n\r\n"
+                conn.sendall(head + b'{"head": {"vars": ["g"]}, "results": {"bindings": [')
+
+
+def test_a_cut_answer_and_an_unreachable_store_are_named_faults() -> None:
+    server = CuttingServer()
+    server.start()
+    try:
+        with RemoteStore(server.url, timeout=5) as remote, pytest.raises(StoreCutAnswer, match="closed the connection before its answer"):
+            remote.query("ASK {}")
+    finally:
+        server.socket.close()
+    answer = errors.store_fault(StoreCutAnswer("cut", hint="try again"))
+    assert answer.status == 502 and json.loads(answer.body)["error"] == "store answer cut"
+    with RemoteStore(closed_port_url(), timeout=2) as remote, pytest.raises(StoreRefused) as refused:
+        remote.ping(1)
+    answer = errors.store_fault(refused.value)
+    assert answer.status == 503 and ("Retry-After", "5") in answer.headers
+    body = json.loads(answer.body)
+    assert body["error"] == "store refused connection" and body["pesan"] and "running" in body["hint"]
+    with RemoteStore("http://kkni-no-such-host.invalid/sparql", timeout=2) as remote, pytest.raises(StoreUnreachable) as unreachable:
+        remote.ping(1)
+    assert not isinstance(unreachable.value, StoreRefused) and errors.store_fault(unreachable.value).status == 502

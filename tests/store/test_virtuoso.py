@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,16 +17,18 @@ from rdflib.compare import isomorphic
 
 from kkni_rdf.cli import main
 from kkni_rdf.endpoint.app import EndpointConfig, create_app
+from kkni_rdf.endpoint.describe import build_downloads
 from kkni_rdf.resources import query_files
 from kkni_rdf.store.embedded import KkniStore
 from kkni_rdf.store.protocol import Dataset, QueryError
-from kkni_rdf.store.remote import PASSWORD_VARIABLE, USER_VARIABLE, RemoteError, RemoteStore, StoreAuth
+from kkni_rdf.store.remote import PASSWORD_VARIABLE, STAGING, USER_VARIABLE, RemoteError, RemoteStore, StoreAuth, load_into
 from kkni_rdf.store.virtuoso import SYSTEM_GRAPH
 from kkni_rdf.validation.engine import validate_decree
 from tests.store.virtuoso_server import Virtuoso
 
 UNION_GRAPH = "https://w3id.org/kkni/graph/union"
-QUALIFICATIONS = "SELECT (COUNT(?q) AS ?n) WHERE { ?q a <https://w3id.org/kkni/ontology#Qualification> }"
+QUALIFICATION = "https://w3id.org/kkni/ontology#Qualification"
+QUALIFICATIONS = f"SELECT (COUNT(?q) AS ?n) WHERE {{ ?q a <{QUALIFICATION}> }}"
 
 
 def rows(result: object) -> list[tuple[str, ...]]:
@@ -78,6 +81,38 @@ def test_kkni_load_into_virtuoso(
     per_graph = rows(store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
     assert [(g, n) for g, n, _ in listed] == [(g.strip("<>"), n.split('"')[1]) for g, n in per_graph]
     assert SYSTEM_GRAPH not in out and UNION_GRAPH not in out
+    # staged, then swapped: no staging graph stays, and the union graph is whole (loaded twice: the fixture, then here)
+    assert raw_count(loaded, f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}') == 0
+    union = raw_count(loaded, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}")
+    assert union >= len(store)
+    assert raw_count(loaded, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?q a <{QUALIFICATION}> }} }}") == 14
+
+
+def test_readers_see_the_old_data_or_the_new_while_virtuoso_is_reloaded(loaded: Virtuoso) -> None:
+    """Staged, then swapped in one update request: a reader counting while the store is reloaded
+    twice sees 14 qualifications every time (before: 0 qualifications in 202 of 229 reads during
+    three loads). Virtuoso reads committed rows, not a snapshot: a query that runs across the swap's
+    commit may miss the triples whose blank nodes the load made anew (15 in the decree graph; seen
+    once: 10,088 of 10,102), never more."""
+    decree = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/kkni/graph/kepmenaker-3-2021> { ?s ?p ?o } }"
+    seen: set[tuple[int, int]] = set()
+    stop = threading.Event()
+
+    def read() -> None:
+        with RemoteStore(loaded.url, timeout=60) as remote:
+            while not stop.is_set():
+                seen.add((int(rows(remote.query(QUALIFICATIONS))[0][0].split('"')[1]), int(rows(remote.query(decree))[0][0].split('"')[1])))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        for _ in range(2):
+            load_into(loaded.url, auth=loaded.loader)
+    finally:
+        stop.set()
+        reader.join(60)
+    assert {qualifications for qualifications, _ in seen} == {14}
+    assert all(10102 - 15 <= n <= 10102 for _, n in seen), sorted(seen)
 
 
 def test_only_the_projects_graphs_are_ours(remote: RemoteStore, store: KkniStore) -> None:
@@ -186,8 +221,20 @@ def answer(client: TestClient, name: str) -> list[tuple[str, ...]]:
 DIFFERS = {"unit-versions": ("qualifications", '""', "")}
 
 
+#: Named queries that Virtuoso with its stock ini may refuse before running them, on a cost estimate far off
+#: (MaxQueryCostEstimationTime = 400: openlink/virtuoso-opensource#535, #1395), depending on its statistics.
+ESTIMATE_REFUSED = {"qualifications", "qualification-unit-table"}
+
+
 @pytest.mark.parametrize("path", query_files(), ids=lambda p: p.stem)
 def test_named_queries_through_kkni_serve_answer_as_on_the_embedded_store(served: TestClient, store: KkniStore, path: Path) -> None:
+    r = served.get(f"/queries/{path.stem}", headers={"Accept": "application/sparql-results+json"})
+    if r.status_code == 502 and path.stem in ESTIMATE_REFUSED:
+        # the store's refusal, named with its words and what to try; never our 500, never a part of the answer
+        body = r.json()
+        assert body["error"] == "store error" and "estimated execution time" in body["store"]
+        assert "MaxQueryCostEstimationTime" in body["hint"]
+        return
     there, here = answer(served, path.stem), rows(store.query(path.read_text(encoding="utf-8")))
     assert here, f"{path.name} returned no rows"
     if path.stem in DIFFERS:
@@ -198,6 +245,12 @@ def test_named_queries_through_kkni_serve_answer_as_on_the_embedded_store(served
         assert changed, f"{path.name} no longer differs on Virtuoso: remove it from DIFFERS"
         there = [(*row[:k], oxigraph_value, *row[k + 1 :]) if row[k] == virtuoso_value else row for row in there]
     assert sorted(there) == sorted(here)
+
+
+def test_the_stock_ini_cuts_answers_below_the_data(loaded: Virtuoso, store: KkniStore) -> None:
+    """The tests run Virtuoso as Debian ships it: its ResultSetMaxRows (10,000) is below the quads
+    the project serves, so every whole-graph read must be paged (the downloads below are whole)."""
+    assert loaded.max_rows == 10_000 < len(store)
 
 
 def test_pages_and_downloads_come_from_virtuoso(served: TestClient, store: KkniStore) -> None:
@@ -212,6 +265,41 @@ def test_pages_and_downloads_come_from_virtuoso(served: TestClient, store: KkniS
     assert {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)} == set(described)
     r = served.get("/sparql", params={"query": "SELECT ?x WHERE {\n ?x ?y }"})
     assert r.status_code == 400 and r.json()["line"] == 2
+    # every download whole, read in pages under the store's limit: what the embedded store's are, blank nodes aside
+    embedded = build_downloads(store)
+    for name, fmt in (("kkni.nq", ox.RdfFormat.N_QUADS), ("kkni.trig", ox.RdfFormat.TRIG), ("kkni.ttl", ox.RdfFormat.TURTLE)):
+        r = served.get(f"/download/{name}")
+        assert r.status_code == 200, r.text
+        got, want = list(ox.parse(r.content, format=fmt)), list(ox.parse(embedded[name][1], format=fmt))
+        assert len(got) == len(want) and (fmt == ox.RdfFormat.TURTLE or len(got) == len(store))
+        assert named_only(got) == named_only(want)
+
+
+DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+
+
+def named_only(quads: list[ox.Quad]) -> set[str]:
+    """The quads without a blank node (a store names blank nodes its own way), as text; an xsd:duration
+    as a datatype only (Virtuoso 7.2 keeps "P5Y"^^xsd:duration as "60": months; noted, not ours to fix here)."""
+    return {
+        str(q)
+        if not (isinstance(q.object, ox.Literal) and q.object.datatype.value == DURATION)
+        else f"{q.subject} {q.predicate} {DURATION}"
+        for q in quads
+        if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))
+    }
+
+
+def test_the_stores_own_errors_and_cut_answers_are_named_with_its_words(served: TestClient, loaded: Virtuoso) -> None:
+    """Virtuoso's own error (SR353: it sorts no more than its row limit) is a 502 carrying its message;
+    an answer it cuts at ResultSetMaxRows is a 502 "store answer cut" saying what to try; never our 500."""
+    r = served.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 20000"})
+    assert r.status_code == 502, r.text
+    body = r.json()
+    assert body["error"] == "store error" and "SR353" in body["store"] and body["pesan"] and "our fault" not in body["message"]
+    r = served.get("/sparql", params={"query": f"SELECT ?a ?d WHERE {{ ?a ?b ?c . ?d ?e ?f }} LIMIT {loaded.max_rows + 1}"})
+    assert r.status_code == 502, r.text
+    assert r.json()["error"] == "store answer cut" and "ResultSetMaxRows" in r.json()["hint"]
 
 
 # --------------------------------------------------------------------------- refusals and credentials

@@ -1,4 +1,4 @@
-"""A private Virtuoso 7 for the tests: its own folder, virtuoso.ini and loopback ports.
+"""A private Virtuoso 7 for the tests: Debian's stock virtuoso.ini with its own folder and loopback ports.
 
 Virtuoso is not a Python package: ``apt-get install virtuoso-opensource`` (Debian, Ubuntu; ``.ci/run``
 does it). Without it the tests that need it fail with a message that says so; they are never skipped.
@@ -6,6 +6,7 @@ does it). Without it the tests that need it fail with a message that says so; th
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import socket
@@ -23,43 +24,38 @@ NOT_INSTALLED = (
     "Virtuoso is not installed (no {0} on PATH): apt-get install virtuoso-opensource "
     "(.ci/run installs it; the tests in tests/store need a real Virtuoso 7)"
 )
-#: Virtuoso stops an answer at this many rows (its ResultSetMaxRows); the project's store holds about 14,000 quads.
-MAX_ROWS = 30_000
+#: Debian's virtuoso.ini, as the package ships it: the tests change its ports and folders only.
+STOCK_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: Where the stock ini keeps its database files (replaced by the test's folder).
+STOCK_DB = "/var/lib/virtuoso-opensource-7/db"
 
-INI = """\
-; A private Virtuoso for the kkni-rdf tests (tests/store/conftest.py): everything in this folder.
-[Database]
-DatabaseFile       = {folder}/virtuoso.db
-ErrorLogFile       = {folder}/virtuoso.log
-LockFile           = {folder}/virtuoso.lck
-TransactionFile    = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-TempStorage        = TempDatabase
 
-[TempDatabase]
-DatabaseFile    = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
+def stock_ini(folder: Path, sql_port: int, http_port: int) -> str:
+    """Debian's stock ``virtuoso.ini`` with its ports on loopback and its database in ``folder``; nothing
+    else changed (ResultSetMaxRows stays 10,000, as on DBpedia's public endpoint)."""
+    if not STOCK_INI.is_file():
+        pytest.fail(f"{STOCK_INI} is missing: apt-get install virtuoso-opensource (the tests run Virtuoso with its stock ini)")
+    text = STOCK_INI.read_text(encoding="utf-8").replace(STOCK_DB, str(folder))
+    section = ""
+    lines = []
+    for line in text.splitlines():
+        head = re.match(r"\s*\[([^]]+)\]", line)
+        if head:
+            section = head[1]
+        key = re.match(r"\s*(ServerPort|DefaultHost)\s*=", line)
+        if key and section in ("Parameters", "HTTPServer", "URIQA"):
+            port = sql_port if section == "Parameters" else http_port
+            host = "localhost" if key[1] == "DefaultHost" else "127.0.0.1"
+            lines.append(f"{key[1]} = {host}:{port}")
+            continue
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
-[Parameters]
-ServerPort        = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-CaseMode          = 2
-DirsAllowed       = {folder}
-NumberOfBuffers   = 10000
-MaxDirtyBuffers   = 6000
-CheckpointInterval = 0
 
-[HTTPServer]
-ServerPort           = 127.0.0.1:{http_port}
-ServerRoot           = {folder}
-ServerThreads        = 10
-MaxClientConnections = 10
-Charset              = UTF-8
-
-[SPARQL]
-ResultSetMaxRows      = {max_rows}
-MaxQueryExecutionTime = 120
-"""
+def max_rows(ini: str) -> int:
+    """The ``ResultSetMaxRows`` an ini sets."""
+    found = re.search(r"^\s*ResultSetMaxRows\s*=\s*(\d+)", ini, re.M)
+    return int(found[1]) if found else 0
 
 
 def binary(*names: str) -> str:
@@ -101,7 +97,8 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
     isql = binary("isql-vt", "isql-v")
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(folder=folder, sql_port=sql_port, http_port=http_port, max_rows=MAX_ROWS))
+    text = stock_ini(folder, sql_port, http_port)
+    ini.write_text(text, encoding="utf-8")
     with (folder / "console.log").open("wb") as console:
         process = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=folder, stdout=console, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
@@ -128,7 +125,7 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
             f"DB.DBA.USER_CREATE('kkni_reader', '{reader}');\nGRANT SPARQL_SELECT TO kkni_reader;\n",
         )
         yield Virtuoso(
-            f"{base}/sparql", f"{base}/sparql-graph-crud-auth", folder, ("kkni_loader", loader), ("kkni_reader", reader), MAX_ROWS
+            f"{base}/sparql", f"{base}/sparql-graph-crud-auth", folder, ("kkni_loader", loader), ("kkni_reader", reader), max_rows(text)
         )
     finally:
         process.terminate()
