@@ -83,3 +83,12 @@ def test_creator_and_publisher_are_iris_with_labels(modules: dict[Path, tuple[UR
             assert agents and all(isinstance(a, URIRef) for a in agents), (path, p, agents)
             for agent in agents:
                 assert {"id", "en"} <= {getattr(label, "language", None) for label in core.objects(agent, RDFS.label)}, agent
+
+
+def test_the_html_page_documents_the_kkni_terms_not_the_declared_external_ones() -> None:
+    from kkni_rdf.ontology_docs import render_html  # noqa: PLC0415  (pyLODE is slow to import)
+
+    html = render_html(lang="en")
+    assert 'id="LegalAct"' in html and 'id="requiresTransitively"' in html
+    for external in ("LegalResource", "Concept", "ConceptScheme", "based_on", "prefLabel", "Organization"):
+        assert f'id="{external}"' not in html, external
