@@ -21,7 +21,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from kkni_rdf.namespaces import KKNI, KKNI_ONTOLOGY, OWL, RDF, bind_prefixes
+from kkni_rdf.namespaces import KKNI_ONTOLOGY, OWL, RDF, bind_prefixes
 from kkni_rdf.resources import ontology_files
 
 
@@ -95,7 +95,7 @@ def own_terms(graph: Graph) -> Graph:
     the ontology states for OWL 2 DL tools only: the page documents the ``kkni:`` terms, not those."""
     out = bind_prefixes(Graph())
     for s, p, o in graph:
-        if p == RDF.type and o in _DECLARATIONS and not str(s).startswith(str(KKNI)):
+        if p == RDF.type and o in _DECLARATIONS and not str(s).startswith(KKNI_ONTOLOGY):  # kkni: is KKNI_ONTOLOGY + '#'
             continue
         out.add((s, p, o))
     return out
