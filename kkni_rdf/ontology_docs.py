@@ -87,11 +87,26 @@ def in_language(graph: Graph, lang: str) -> Graph:
     return out
 
 
+#: How the ontology declares a term (external ones too, for OWL 2 DL tools).
+_DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
+
+
+def own_terms(graph: Graph) -> Graph:
+    """``graph`` without the declarations of external terms (``eli:LegalResource a owl:Class``, ...), which
+    the ontology states for OWL 2 DL tools only: the page documents the ``kkni:`` terms, not those."""
+    out = bind_prefixes(Graph())
+    for s, p, o in graph:
+        if p == RDF.type and o in _DECLARATIONS and not str(s).startswith(KKNI_ONTOLOGY):  # kkni: is KKNI_ONTOLOGY + '#'
+            continue
+        out.add((s, p, o))
+    return out
+
+
 def render_html(files: list[Path] | None = None, lang: str | None = None) -> str:
     """The HTML page for the given ontology files (default: ``ontology/*.ttl``), in one language
     (``id`` or ``en``: the other's labels and comments left out) or, without ``lang``, both."""
     ontpub = _ontpub()
-    graph = ontology_graph(files)
+    graph = own_terms(ontology_graph(files))
     with _root_logger_kept():
         html = ontpub(ontology=in_language(graph, lang) if lang else graph, sort_subjects=True).make_html()
     return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', str(html), count=1) if lang else str(html)
@@ -110,4 +125,4 @@ def write_ontology_html(path: Path) -> Path:
     return path
 
 
-__all__ = ["ontology_graph", "ontology_html", "render_html", "write_ontology_html"]
+__all__ = ["ontology_graph", "ontology_html", "own_terms", "render_html", "write_ontology_html"]

@@ -177,14 +177,16 @@ class _Builder:
     def string(self, s: str, p: str, value: str) -> None:
         self.t.literal(s, p, value)
 
-    def english(self, s: str, kind: str, key: str) -> None:
+    def english(self, s: str, kind: str, key: str) -> str | None:
+        """Our English label of ``s`` (marked as an unofficial translation), which it returns; None if we lack it."""
         label = self.tr.get(kind, key)
         if label is None:
             self.missing.append((kind, key))
-            return
+            return None
         self.text(s, _RDFS.label, label, EN)
         self.note(s, _SKOS.editorialNote, UNOFFICIAL_NOTE)
         self.note(s, _SKOS.editorialNote, UNOFFICIAL_NOTE_ID)
+        return label
 
     # -- the parts
     def build(self) -> TripleSet:
@@ -265,12 +267,20 @@ class _Builder:
         self.english(f, "field", self.field_slug)
 
     def concept_schemes(self) -> None:
-        """The levels and the work-attitude aspects (curated Turtle, ``kkni_rdf.schemes``), with our English labels."""
+        """The levels and the work-attitude aspects (curated Turtle, ``kkni_rdf.schemes``), with our English labels,
+        as SKOS wants them: each label (the curated ones, ours) also the scheme's or concept's ``skos:prefLabel``
+        in its language, and each top concept ``skos:topConceptOf`` its scheme."""
         for scheme in SCHEMES:
             for t in scheme_triples(scheme, self.iris.base):
                 self.t.add_term(t.subject, t.predicate, t.object)
+                if t.predicate.value == _RDFS.label:
+                    self.t.add_term(t.subject, ox.NamedNode(_SKOS.prefLabel), t.object)
+                elif t.predicate.value == _SKOS.hasTopConcept:
+                    self.t.add_term(t.object, ox.NamedNode(_SKOS.topConceptOf), t.subject)
             for iri, key in concepts(scheme, self.iris.base):
-                self.english(iri, scheme.translation_kind, key)
+                label = self.english(iri, scheme.translation_kind, key)
+                if label is not None:
+                    self.text(iri, _SKOS.prefLabel, label, EN)
 
     def units(self) -> dict[str, str]:
         """Every unit the decree names (rows and prerequisites), with its printed titles; the IRI of each, by code."""
