@@ -15,12 +15,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
+import pyoxigraph as ox
 import pytest
 
 from kkni_rdf.cli import main
 
 #: The repository's top level (tests find files from here, never from the current directory).
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def decree_triples() -> int:
+    """The decree graph's size, counted in the built file (data/kepmenaker-3-2021.ttl), not remembered."""
+    return sum(1 for _ in ox.parse(path=ROOT / "data" / "kepmenaker-3-2021.ttl", format=ox.RdfFormat.TURTLE))
 
 
 def free_port() -> int:

@@ -313,13 +313,14 @@ def test_a_replacement_whose_start_stalls_is_given_up_and_started_again() -> Non
     query to a stalled store would hang) is given up after the pool's start timeout, and another
     start tried: the pool is whole again and answers."""
     pool = QueryPool(1, WorkerSetup(StoreSource(DEFAULT_BASE), DEFAULTS.limits), replace(DEFAULTS.policy, timeout=30), start_timeout=3)
+    me = os.getpid()
+    others = set(workers_of(me))  # other tests' pools in this process (the suite's servers)
     pool.start()
     try:
-        me = os.getpid()
-        (first,) = workers_of(me)
+        (first,) = new_workers(me, others)
         os.kill(first, signal.SIGKILL)  # idle: replaced at once
-        assert until(lambda: bool(new_workers(me, {first})))
-        (stalled,) = new_workers(me, {first})
+        assert until(lambda: bool(new_workers(me, others | {first})))
+        (stalled,) = new_workers(me, others | {first})
         os.kill(stalled, signal.SIGSTOP)
         assert until(lambda: pool.unavailable() is not None, 30)
         assert "starts failed in a row" in str(pool.unavailable())

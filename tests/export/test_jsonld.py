@@ -137,7 +137,7 @@ def test_every_term_of_the_ontology_has_a_plain_name_with_its_value_kind() -> No
         name, definition = terms[f"kkni:{_local(prop)}"]
         assert name == _local(prop), prop
         rng = g.value(prop, RDFS.range)
-        if rng == RDF.langString:
+        if rng in (RDF.langString, RDF.PlainLiteral):
             assert definition["@container"] == "@language", prop
         elif rng is not None and rng != XSD.string:
             assert definition["@type"] == f"xsd:{_local(rng)}", prop
