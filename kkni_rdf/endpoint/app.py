@@ -374,7 +374,7 @@ def named_query_paths(named: Iterable[NamedQuery]) -> dict[str, object]:
     responses={200: {"content": {f.media_type: {} for f in GRAPH_FORMATS}}, 404: {"description": "No such download"}},
 )
 async def download(request: Request, filename: str) -> Response:
-    found = endpoint(request).download(filename)
+    found = await run_in_threadpool(endpoint(request).download, filename)  # made when first asked
     if isinstance(found, Outcome):
         return respond(found)
     media, body = found

@@ -98,7 +98,7 @@ class _Triples:
 
 def _vocabularies(t: _Triples, base: str) -> None:
     """The agents and the controlled-vocabulary terms the catalogue refers to, typed as DCAT-AP's ranges want."""
-    publisher, contact = f"{base}agent/kkni-rdf", f"{base}agent/kkni-rdf#contact"
+    publisher, contact = f"{base}project", f"{base}project#contact"  # the project as the ontology names it (creator, publisher)
     t.add(publisher, RDF.type, FOAF.Agent)
     t.add(publisher, FOAF.name, ox.Literal(PUBLISHER_NAME))
     t.add(publisher, DCTERMS.type, PUBLISHER_TYPE[0])
@@ -127,8 +127,8 @@ def _vocabularies(t: _Triples, base: str) -> None:
 
 def _common(t: _Triples, s: str, base: str) -> None:
     """What the datasets and the data service share: publisher, contact point, keywords, theme, licence."""
-    t.add(s, DCTERMS.publisher, f"{base}agent/kkni-rdf")
-    t.add(s, DCAT.contactPoint, f"{base}agent/kkni-rdf#contact")
+    t.add(s, DCTERMS.publisher, f"{base}project")
+    t.add(s, DCAT.contactPoint, f"{base}project#contact")
     for lang, words in KEYWORDS.items():
         for word in words:
             t.add(s, DCAT.keyword, ox.Literal(word, language=lang))
@@ -219,7 +219,7 @@ def catalog_triples(
         "The datasets of the KKNI linked-data edition (Kepmenaker 3/2021), their downloads and the SPARQL endpoint.",
         "Dataset edisi data tertaut KKNI (Kepmenaker 3/2021), unduhannya, dan titik akhir SPARQL.",
     )
-    t.add(cat, DCTERMS.publisher, f"{base}agent/kkni-rdf")
+    t.add(cat, DCTERMS.publisher, f"{base}project")
     t.add(cat, FOAF.homepage, base)
     t.add(base, RDF.type, FOAF.Document)
     t.add(cat, DCTERMS.license, EU_LICENSE)

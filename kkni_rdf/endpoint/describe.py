@@ -281,17 +281,20 @@ def all_quads(store: QueryableStore) -> list[ox.Quad]:
     return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
 
 
+def build_download(store: QueryableStore, name: str, quads: list[ox.Quad] | None = None) -> tuple[str, bytes]:
+    """The download ``name`` (a key of ``DOWNLOADS``): its media type and bytes, from ``quads`` (default: ``all_quads(store)``)."""
+    quads = all_quads(store) if quads is None else quads
+    key = DOWNLOADS[name]
+    fmt = rdf_format(key)
+    if key == "jsonld":
+        body = serialize_jsonld(quads, load_context()["@context"])
+    else:
+        data = quads if key in _QUAD_FORMATS else list(dict.fromkeys(q.triple for q in quads))
+        body = ox.serialize(data, format=fmt, prefixes=default_prefixes(store.base)) or b""
+    return content_type(fmt.media_type), body
+
+
 def build_downloads(store: QueryableStore) -> dict[str, tuple[str, bytes]]:
-    """Every download, serialised once (the data never changes while the server runs)."""
+    """Every download (the store read once)."""
     quads = all_quads(store)
-    triples = list(dict.fromkeys(q.triple for q in quads))
-    prefixes = default_prefixes(store.base)
-    out = {}
-    for name, key in DOWNLOADS.items():
-        fmt = rdf_format(key)
-        if key == "jsonld":
-            body = serialize_jsonld(quads, load_context()["@context"])
-        else:
-            body = ox.serialize(quads if key in _QUAD_FORMATS else triples, format=fmt, prefixes=prefixes) or b""
-        out[name] = (content_type(fmt.media_type), body)
-    return out
+    return {name: build_download(store, name, quads) for name in DOWNLOADS}

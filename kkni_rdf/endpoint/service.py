@@ -164,7 +164,8 @@ class Endpoint:
         self.graphs = describe.graph_infos(store)
         self.default_triples = describe.default_graph_triples(store)
         self.in_force = dcat.in_force_since(store)
-        self.downloads = describe.build_downloads(store)
+        self._downloads: dict[str, tuple[str, bytes]] = {}  # each download made when first asked (describe.build_download)
+        self._downloads_lock = threading.Lock()
         self.named_queries = load_named_queries()
         self.example = self._example_resource()
         self.findings: list[Finding] = load_findings(store)
@@ -287,11 +288,20 @@ class Endpoint:
     # -- descriptions, downloads and pages
 
     def download(self, filename: str) -> tuple[str, bytes] | Outcome:
-        found = self.downloads.get(filename)
-        available = ", ".join(describe.DOWNLOADS)
-        return found or errors.not_found(
-            f"No download {filename!r}; available: {available}.", f"Unduhan {filename!r} tidak ada; yang tersedia: {available}."
-        )
+        """A download's media type and bytes, made when first asked and kept (the data never changes while
+        the server runs): start-up does not wait for six serialisations of the whole store (at national
+        scale, minutes), and a store behind ``--store`` is read, in pages, only by who asks. Blocks: call it
+        from a thread."""
+        if filename not in describe.DOWNLOADS:
+            available = ", ".join(describe.DOWNLOADS)
+            return errors.not_found(
+                f"No download {filename!r}; available: {available}.", f"Unduhan {filename!r} tidak ada; yang tersedia: {available}."
+            )
+        with self._downloads_lock:  # one build of each, however many ask at once
+            found = self._downloads.get(filename)
+            if found is None:
+                found = self._downloads[filename] = describe.build_download(self.served.store, filename)
+        return found
 
     def _graph(self, key: str | None, triples: list[ox.Triple], form: str = "description") -> Outcome:
         if key is None:

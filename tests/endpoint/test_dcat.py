@@ -178,3 +178,12 @@ def test_the_pages_link_the_catalogue(server: Server) -> None:
 
 def test_docs_say_where_the_catalogue_is() -> None:
     assert "/catalog" in Path(ROOT / "docs" / "interop.md").read_text(encoding="utf-8")
+
+
+def test_the_publisher_is_the_project_the_ontology_names_its_creator_and_publisher(catalog: Graph) -> None:
+    """One agent, one IRI: the catalogue's publisher is the ontology modules' creator and publisher."""
+    ontology = Graph().parse(ROOT / "ontology" / "kkni.ttl")
+    named = set(ontology.objects(None, DCTERMS.publisher)) | set(ontology.objects(None, DCTERMS.creator))
+    assert named == {URIRef(f"{DEFAULT_BASE}project")}
+    assert set(catalog.objects(CATALOG, DCTERMS.publisher)) == named
+    assert set(catalog.objects(DATASET, DCTERMS.publisher)) == named

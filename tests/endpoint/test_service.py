@@ -14,7 +14,7 @@ from kkni_rdf import cli
 from kkni_rdf.endpoint.execute import Limits
 from kkni_rdf.endpoint.pool import Policy
 from kkni_rdf.endpoint.served import StoreSource
-from kkni_rdf.endpoint.service import ConfigError, EndpointConfig, Option
+from kkni_rdf.endpoint.service import ConfigError, Endpoint, EndpointConfig, Option
 from tests.helpers import run_cli
 
 OPTIONS = [f for f in dataclasses.fields(EndpointConfig) if "option" in f.metadata]
@@ -110,3 +110,18 @@ def test_the_pool_policy_limits_and_store_source_take_the_configs_values(made: M
         assert all(
             getattr(made(config), f.name) == getattr(config, f.name) for f in dataclasses.fields(made(config)) if hasattr(config, f.name)
         )
+
+
+def test_a_download_is_made_when_first_asked_and_kept() -> None:
+    """Start-up does not serialise the store six times over (minutes at national scale; pages of a remote
+    store): each download is made when first asked, once, and kept."""
+    endpoint = Endpoint(EndpointConfig(workers=1))  # not started: no workers
+    try:
+        assert endpoint._downloads == {}
+        media, body = endpoint.download("kkni.nt")  # type: ignore[misc]
+        assert media.startswith("application/n-triples") and body
+        assert list(endpoint._downloads) == ["kkni.nt"]
+        assert endpoint.download("kkni.nt") == (media, body)
+        assert endpoint.download("kkni.xyz").status == 404  # type: ignore[union-attr]
+    finally:
+        endpoint.close()
