@@ -6,7 +6,7 @@
   to right. A prerequisite printed in another version of a listed unit points from that unit
   (dashed, "printed as …"); one the table does not list at all is its own dotted node. Units with
   no prerequisite and required by none are packed in rows beneath.
-- The qualifications by group and level, with each level's proposed EQF and AQRF levels: a table
+- The qualifications by group and level, with each level's proposed EQF, AQF and AQRF levels: a table
   drawn by Graphviz, each qualification linked to its page.
 
 Each node links to the local page and carries a ``class`` (``core``, ``elective``, ``unlisted``),
@@ -131,8 +131,12 @@ def _prerequisite_description(units: dict[str, tuple[str, str, str]], needs: lis
     )
 
 
+#: the frameworks whose levels the chart shows beside KKNI's (crosswalks/*.ttl; the IRI of each level has /eqf/ …)
+FRAMEWORKS = ("EQF", "AQF", "AQRF")
+
+
 def chart_picture(served: ServedStore, lang: Lang, href: Callable[[str], str]) -> Picture:
-    """The qualifications by group (columns) and level (rows), with each level's proposed EQF and AQRF levels."""
+    """The qualifications by group (columns) and level (rows), with each level's proposed EQF, AQF and AQRF levels."""
     label = f'OPTIONAL {{ ?g <{RDFS.label}> ?gl FILTER (langMatches(lang(?gl), "{lang.code}")) }}'
     rows = list(
         select(
@@ -151,21 +155,23 @@ def chart_picture(served: ServedStore, lang: Lang, href: Callable[[str], str]) -
         {(r["g"].value, r["gl"].value if r["gl"] is not None else r["g"].value.rsplit("/", 1)[-1]) for r in rows}, key=lambda g: g[1]
     )
     cells: dict[tuple[str, int], str] = {(r["g"].value, int(r["n"].value)): r["q"].value for r in rows}
-    frameworks: dict[int, dict[str, str]] = {}
-    for r in mapped:
-        name = "EQF" if "/eqf/" in r["o"].value else "AQRF" if "/aqrf/" in r["o"].value else ""
+    frameworks: dict[int, dict[str, list[str]]] = {}  # KKNI level → framework → its levels (AQF: KKNI 5 spans two)
+    for r in sorted(mapped, key=lambda r: r["o"].value):
+        name = next((f for f in FRAMEWORKS if f"/{f.lower()}/" in r["o"].value), "")
         if name:
             star = "*" if r["status"].value == f"{K}Proposed" else ""
-            frameworks.setdefault(int(r["n"].value), {})[name] = r["o"].value.rstrip("/").rsplit("/", 1)[-1] + star
+            frameworks.setdefault(int(r["n"].value), {}).setdefault(name, []).append(r["o"].value.rstrip("/").rsplit("/", 1)[-1] + star)
     levels = sorted({n for _, n in cells} | set(frameworks), reverse=True)
     head = "".join(f'<TD BGCOLOR="#e8eef5"><B>{escape(name)}</B></TD>' for _, name in groups)
     table = [
-        f'<TR><TD BGCOLOR="#e8eef5"><B>{escape(lang.t("KKNI level", "Jenjang KKNI"))}</B></TD><TD BGCOLOR="#e8eef5"><B>EQF</B></TD>'
-        f'<TD BGCOLOR="#e8eef5"><B>AQRF</B></TD>{head}</TR>'
+        f'<TR><TD BGCOLOR="#e8eef5"><B>{escape(lang.t("KKNI level", "Jenjang KKNI"))}</B></TD>'
+        + "".join(f'<TD BGCOLOR="#e8eef5"><B>{f}</B></TD>' for f in FRAMEWORKS)
+        + f"{head}</TR>"
     ]
     for n in levels:
         fw = frameworks.get(n, {})
-        row = f'<TR><TD HREF={_q(href(served.base + f"level/{n}"))} TARGET="_top" TOOLTIP={_q(lang.t("KKNI level ", "Jenjang KKNI ") + str(n))}><B>{n}</B></TD><TD>{fw.get("EQF", "—")}</TD><TD>{fw.get("AQRF", "—")}</TD>'
+        row = f'<TR><TD HREF={_q(href(served.base + f"level/{n}"))} TARGET="_top" TOOLTIP={_q(lang.t("KKNI level ", "Jenjang KKNI ") + str(n))}><B>{n}</B></TD>'
+        row += "".join(f"<TD>{' / '.join(fw.get(f, ['—']))}</TD>" for f in FRAMEWORKS)
         for g, name in groups:
             q = cells.get((g, n))
             if q:

@@ -27,14 +27,15 @@ def test_the_qualifications_index_and_its_chart_by_group_and_level(browser: Brow
     d = browser.driver
     browser.get("/qualification?lang=en")
     assert d.find_element(By.TAG_NAME, "h1").text == "Qualifications (14)"  # type: ignore[attr-defined]
-    # the chart: drawn as SVG by Viz.js, one linked cell per qualification, the levels' proposed EQF/AQRF levels
+    # the chart: drawn as SVG by Viz.js, one linked cell per qualification, the levels' proposed EQF/AQF/AQRF levels
     chart = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#picture-chart .drawing.drawn svg")))
     hrefs = "return [...arguments[0].querySelectorAll('a')].map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))"
     links = set(d.execute_script(hrefs, chart))  # type: ignore[attr-defined]
     for q in _decree().qualifications:
         assert any(f"/qualification/kepmenaker-3-2021/{q.short_id}?lang=en" in (h or "") for h in links), q.short_id
     texts = [t.text for t in chart.find_elements(By.CSS_SELECTOR, "text")]
-    assert "EQF" in texts and "AQRF" in texts and "5*" in texts  # level 5 -> 5, proposed
+    assert "EQF" in texts and "AQF" in texts and "AQRF" in texts and "5*" in texts  # level 5 -> 5, proposed
+    assert "5* / 6*" in texts  # KKNI 5 spans AQF 5 and 6 (crosswalks/aqf.ttl), both shown
     groups = [h.text for h in d.find_elements(By.CSS_SELECTOR, "section.index-group h2")]  # type: ignore[attr-defined]
     assert groups == ["Assessors (3)", "Certification Body Managers (3)", "Instructors (4)", "Training Personnel (4)"]
     browser.screenshot(tmp_path / "qualifications.png")
