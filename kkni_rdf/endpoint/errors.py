@@ -156,6 +156,18 @@ def _retry(answer: Outcome, seconds: float) -> Outcome:
     return replace(answer, headers=(("Retry-After", str(max(1, math.ceil(seconds)))),))
 
 
+def stopping() -> Outcome:
+    """503: the server is stopping (SIGTERM) and ``--shutdown-seconds`` ran out before this answer was
+    ready; another instance, or this one restarted, will answer."""
+    answer = error(
+        503,
+        "stopping",
+        "The server is stopping and could not finish this answer in time; send the request again.",
+        "Server sedang berhenti dan tidak sempat menyelesaikan jawaban ini; kirim permintaan itu lagi.",
+    )
+    return _retry(answer, 1)
+
+
 def busy(retry_after: float = 1.0) -> Outcome:
     """503: every query worker stayed busy until the deadline, or the queue of waiting queries is full."""
     answer = error(

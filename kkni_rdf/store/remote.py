@@ -66,6 +66,7 @@ import contextlib
 import html
 import os
 import re
+import uuid
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -760,9 +761,27 @@ def update_url(query_url: str, auth: Auth = None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, new, "", ""))
 
 
-def staging_graph(graph: str) -> str:
-    """The staging graph a load fills for ``graph`` before the swap (``load_into``)."""
-    return STAGING + graph
+def staging_graph(graph: str, run: str) -> str:
+    """The staging graph the load ``run`` fills for ``graph`` before the swap (``load_into``). Each load
+    has its own: a store may still be finishing the last request of a load killed midway (Oxigraph's
+    PUT is a clear, then a load: two such PUTs into one graph at once leave its blank-node triples twice)."""
+    return f"{STAGING}{run}:{graph}"
+
+
+def _staging_graphs(http: httpx.Client, url: str, timeout: float) -> list[str]:
+    """The staging graphs the store holds now: loads killed midway left them; the swap drops them."""
+    query = f'SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING}")) }} GROUP BY ?g'
+    try:
+        response = http.post(url, data={"query": query}, headers={"Accept": ACCEPT_RESULTS}, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise _describe_http_error(exc, url, timeout) from None
+    if not response.is_success:
+        raise _status_error(response, "listing the staging graphs of earlier loads failed")
+    fmt = results_format_of_media_type(response.headers.get("content-type", "")) or ox.QueryResultsFormat.JSON
+    solutions = ox.parse_query_results(response.content, format=fmt)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise RemoteError(f"the store at {url} answered a SELECT with a boolean")
+    return [s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode)]
 
 
 @dataclass
@@ -806,8 +825,10 @@ def load_into(
     under ``urn:x-kkni:staging:``, never one of the project's graphs), then one SPARQL Update
     request moves them all into place (``MOVE <staging> TO <graph>`` for each, and the union
     ``TO DEFAULT``), which the store applies as one transaction (Oxigraph; Virtuoso runs one
-    request as one transaction). A load stopped before the swap leaves the old data as it was
-    (and staging graphs, which the next load replaces); a re-run loads the same again.
+    request as one transaction). Each load stages in graphs of its own (``staging_graph``'s
+    ``run``), never another's, not even one killed midway whose last request the store still
+    finishes. A load stopped before the swap leaves the old data as it was (and staging graphs,
+    which the next load's swap drops); a re-run loads the same again.
 
     A store whose Graph Store endpoint has no default graph (Virtuoso: ``HEAD ?default`` fails)
     gets the union in the named graph ``{base}graph/union`` instead, which ``RemoteStore`` then
@@ -839,21 +860,23 @@ def load_into(
         return response
 
     done: list[LoadedGraph] = []
+    run = uuid.uuid4().hex[:12]  # this load's staging graphs: no other load's
     try:
         if not todo:
             return done
         has_default = send("HEAD", {"default": ""}, b"", "the default graph", check=False).is_success
         union = "DEFAULT" if has_default else f"<{Iris(base).graph(UNION_GRAPH)}>"
-        moves: list[str] = []
+        moves = [f"DROP SILENT GRAPH <{g}>" for g in _staging_graphs(http, url, timeout)]  # what killed loads left
         for graph, parts in staged.graphs.items():
             data = b"".join(parts)
             if not data.strip():
                 moves.append(f"DROP SILENT GRAPH <{graph}>")
                 continue
-            response = send("PUT", {"graph": staging_graph(graph)}, data, f"<{graph}> (staged in <{staging_graph(graph)}>)")
-            moves.append(f"MOVE <{staging_graph(graph)}> TO <{graph}>")
+            staging = staging_graph(graph, run)
+            response = send("PUT", {"graph": staging}, data, f"<{graph}> (staged in <{staging}>)")
+            moves.append(f"MOVE <{staging}> TO <{graph}>")
             done += [LoadedGraph(f.graph, f.path, len(part), response.status_code) for f, part in _files_of(todo, graph, parts)]
-        union_staging = staging_graph(UNION_GRAPH if has_default else str(Iris(base).graph(UNION_GRAPH)))
+        union_staging = staging_graph(UNION_GRAPH if has_default else str(Iris(base).graph(UNION_GRAPH)), run)
         send("PUT", {"graph": union_staging}, staged.union, f"the union of the graphs (staged in <{union_staging}>)")
         moves.append(f"MOVE <{union_staging}> TO {union}")
         _swap(http, update_at, " ;\n".join(moves), timeout)

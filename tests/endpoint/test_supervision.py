@@ -330,3 +330,28 @@ def test_a_replacement_whose_start_stalls_is_given_up_and_started_again() -> Non
         assert outcome.status == 200
     finally:
         pool.close()
+
+
+def test_an_answer_unfinished_at_the_shutdown_bound_is_a_json_503_stopping(tmp_path: Path) -> None:
+    """A query still running when --shutdown-seconds runs out: its client gets a JSON 503 "stopping"
+    (both languages, Retry-After), not uvicorn's bare 500; the log has no traceback; no worker stays."""
+    with kkni_serve(tmp_path, "--workers", "1", "--shutdown-seconds", "1", "--timeout", "60") as s:
+        workers = workers_of(s.process.pid)
+        answered: list[tuple[int, bytes]] = []
+
+        def ask() -> None:
+            status, _, body = s.request("POST", "/sparql", RUNAWAY.encode(), SPARQL)
+            answered.append((status, body))
+
+        query = threading.Thread(target=ask)
+        query.start()
+        assert until(lambda: health(s)[1]["running"] == 1)
+        s.process.send_signal(signal.SIGTERM)
+        s.process.wait(60)
+        query.join(30)
+    ((status, body),) = answered
+    assert status == 503, body
+    answer = json.loads(body)
+    assert answer["error"] == "stopping" and answer["pesan"]
+    assert "Traceback" not in s.log.read_text(errors="replace")
+    assert until(lambda: all(gone(p) for p in workers), 10)
