@@ -16,11 +16,11 @@ resources' (difflib's ratio), case and dots aside, so that ``unit/N78SPS02.016.1
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rapidfuzz import fuzz, process
 
 from kkni_rdf.endpoint import pictures
 from kkni_rdf.endpoint.i18n import Lang
@@ -264,7 +264,7 @@ def index_triples(served: ServedStore, index: Index) -> list[ox.Triple]:
 # ----------------------------------------------------------------------------- the nearest IRIs
 
 
-def known_paths(served: ServedStore) -> list[str]:
+def known_paths(served: ServedStore) -> Paths:
     """The local paths of the resources a 404 may offer (``_OFFERED``), and the index pages."""
     kinds = " ".join(f"<{K}{k}>" for k in _OFFERED)
     rows = _rows(served, f"SELECT DISTINCT ?x WHERE {{ VALUES ?kind {{ {kinds} }} ?x a ?kind FILTER (isIRI(?x)) }}")
@@ -275,24 +275,35 @@ def known_paths(served: ServedStore) -> list[str]:
             if iri.startswith(root):
                 paths.add(iri[len(root) :])
                 break
-    return sorted(paths, key=natural_key)
+    return Paths(sorted(paths, key=natural_key))
 
 
 def _plain(text: str) -> str:
     return text.lower().replace(".", "").replace("_", "-").strip("/")
 
 
-def nearest(paths: list[str], path: str, n: int = 5) -> list[str]:
-    """The known paths nearest ``path``: by the whole path and by its last segment, case and dots aside."""
+class Paths:
+    """Known paths, keyed once for ``nearest`` (by the whole path and by its last segment, case and dots aside)."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = list(paths)
+        self.by_plain: dict[str, list[str]] = {}
+        self.by_last: dict[str, list[str]] = {}
+        for p in self.paths:
+            self.by_plain.setdefault(_plain(p), []).append(p)
+            self.by_last.setdefault(_plain(p.rsplit("/", 1)[-1]), []).append(p)
+        self.plain_keys, self.last_keys = list(self.by_plain), list(self.by_last)
+
+
+def nearest(paths: Paths | Sequence[str], path: str, n: int = 5) -> list[str]:
+    """The known paths nearest ``path``: by the whole path and by its last segment, case and dots aside
+    (rapidfuzz's ratio, which is difflib's: a 404 costs a millisecond, not a scan in Python of every path)."""
+    known = paths if isinstance(paths, Paths) else Paths(paths)
     wanted = _plain(path)
-    by_plain: dict[str, list[str]] = {}
-    by_last: dict[str, list[str]] = {}
-    for p in paths:
-        by_plain.setdefault(_plain(p), []).append(p)
-        by_last.setdefault(_plain(p.rsplit("/", 1)[-1]), []).append(p)
     found: list[str] = []
-    for key in difflib.get_close_matches(wanted, by_plain, n=n, cutoff=0.6):
-        found += by_plain[key]
-    for key in difflib.get_close_matches(_plain(wanted.rsplit("/", 1)[-1]), by_last, n=n, cutoff=0.7):
-        found += by_last[key]
+    for key, _, _ in process.extract(wanted, known.plain_keys, scorer=fuzz.ratio, limit=n, score_cutoff=60):
+        found += known.by_plain[key]
+    last = _plain(wanted.rsplit("/", 1)[-1])
+    for key, _, _ in process.extract(last, known.last_keys, scorer=fuzz.ratio, limit=n, score_cutoff=70):
+        found += known.by_last[key]
     return list(dict.fromkeys(found))[:n]
