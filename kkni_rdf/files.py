@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -71,10 +71,9 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     path = Path(path)
     folder = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = _create_beside(path)
     except OSError as exc:
         raise _failure(path, exc) from exc
-    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
@@ -93,14 +92,26 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     _fsync_folder(folder)
 
 
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file in ``path``'s folder, created with mode 0o666 less the process's umask (as
+    a plain ``open`` would make it; the kernel applies the umask: no ``os.umask`` dance, which is not
+    safe while other threads create files, as the endpoint's ``/check`` does)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+
+
 def _keep_mode(path: Path, tmp: Path) -> None:
-    """The new file gets the old one's permissions, else those a plain ``open`` would give (umask)."""
+    """The new file gets the old one's permissions (a new file keeps those it was created with)."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        return
     os.chmod(tmp, mode)
 
 

@@ -109,6 +109,23 @@ def test_write_on_a_full_disk_raises_disk_full_and_keeps_the_file(small_disk: Pa
     assert target.read_text(encoding="utf-8") == "new\n" and target.stat().st_mode & 0o777 == 0o640
 
 
+def test_a_new_file_gets_the_mode_a_plain_open_gives_without_touching_the_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """0o666 less the umask, applied by the kernel when the temporary file is made; the umask itself is
+    never changed (changing it, even for an instant, gives files that other threads make meanwhile the wrong mode)."""
+
+    def no_umask(mask: int) -> int:
+        raise AssertionError(f"os.umask({mask:#o}) called while writing")
+
+    before = os.umask(0o027)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "umask", no_umask)
+            created = write_text(tmp_path / "new.txt", "x\n")
+    finally:
+        os.umask(before)
+    assert created.stat().st_mode & 0o777 == 0o640
+
+
 def test_write_into_a_missing_folder_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(WriteFailed, match=r"cannot write .*nowhere/x\.ttl: No such file or directory") as raised:
         write_text(tmp_path / "nowhere" / "x.ttl", "")
