@@ -29,6 +29,7 @@ Bounded in time and in requests; only loopback addresses. Nothing is asserted: i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import statistics
@@ -38,6 +39,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 
 from bench.endpoint import free_port
 
@@ -71,49 +73,56 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], seconds: float = 180) -
     raise SystemExit("server did not start")
 
 
-def run(label: str, options: list[str], runaways: int, seconds: float, timeout: float) -> None:
+@contextlib.contextmanager
+def serving(options: list[str], timeout: float) -> Iterator[int]:
+    """`kkni serve` with ``options`` on a free port, ready; its port. Stopped (SIGTERM, then kill) after."""
     port = free_port()
     argv = [sys.executable, "-m", "kkni_rdf", "serve", "--port", str(port), "--timeout", str(timeout), *options]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
         try:
             wait_ready(port, proc)
-            stop = threading.Event()
-            runaway_statuses: Counter[int] = Counter()
-            lock = threading.Lock()
-
-            def runaway(i: int) -> None:
-                client = f"127.0.0.{10 + i}"
-                while not stop.is_set():
-                    status = post(port, RUNAWAY, client, timeout + 30)
-                    with lock:
-                        runaway_statuses[status] += 1
-                    if status in (429, 503):
-                        time.sleep(0.2)  # a polite client would wait Retry-After; a hostile one does not wait long
-
-            threads = [threading.Thread(target=runaway, args=(i,), daemon=True) for i in range(runaways)]
-            for t in threads:
-                t.start()
-            time.sleep(min(2.0, seconds / 4))  # let the runaways take the workers first
-            latencies: list[float] = []
-            probe_statuses: Counter[int] = Counter()
-            end = time.monotonic() + seconds
-            n = 0
-            while time.monotonic() < end:
-                n += 1
-                t0 = time.perf_counter()
-                status = post(port, TRIVIAL.replace("{n}", str(n)), "127.0.0.2", timeout + 30)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                probe_statuses[status] += 1
-            stop.set()
-            for t in threads:
-                t.join(timeout + 35)
+            yield port
         finally:
             proc.terminate()
             try:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def run(label: str, options: list[str], runaways: int, seconds: float, timeout: float) -> None:
+    with serving(options, timeout) as port:
+        stop = threading.Event()
+        runaway_statuses: Counter[int] = Counter()
+        lock = threading.Lock()
+
+        def runaway(i: int) -> None:
+            client = f"127.0.0.{10 + i}"
+            while not stop.is_set():
+                status = post(port, RUNAWAY, client, timeout + 30)
+                with lock:
+                    runaway_statuses[status] += 1
+                if status in (429, 503):
+                    time.sleep(0.2)  # a polite client would wait Retry-After; a hostile one does not wait long
+
+        threads = [threading.Thread(target=runaway, args=(i,), daemon=True) for i in range(runaways)]
+        for t in threads:
+            t.start()
+        time.sleep(min(2.0, seconds / 4))  # let the runaways take the workers first
+        latencies: list[float] = []
+        probe_statuses: Counter[int] = Counter()
+        end = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < end:
+            n += 1
+            t0 = time.perf_counter()
+            status = post(port, TRIVIAL.replace("{n}", str(n)), "127.0.0.2", timeout + 30)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            probe_statuses[status] += 1
+        stop.set()
+        for t in threads:
+            t.join(timeout + 35)
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(
@@ -130,41 +139,30 @@ def timed(port: int, query: str, client: str, timeout: float) -> tuple[int, floa
 
 def aging(label: str, options: list[str], busy: int, timeout: float) -> None:
     """The worst wait of a client whose one legitimate query ran long, while ``busy`` clients saturate the workers."""
-    port = free_port()
-    argv = [sys.executable, "-m", "kkni_rdf", "serve", "--port", str(port), "--timeout", str(timeout), *options]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
-        try:
-            wait_ready(port, proc)
-            stop = threading.Event()
-            busy_statuses: Counter[int] = Counter()
-            lock = threading.Lock()
+    with serving(options, timeout) as port:
+        stop = threading.Event()
+        busy_statuses: Counter[int] = Counter()
+        lock = threading.Lock()
 
-            def keep_busy(client: str, lane: int) -> None:
-                n = 0
-                while not stop.is_set():
-                    n += 1
-                    status = post(port, TRIVIAL.replace("{n}", f"{client} {lane} {n}"), client, timeout + 30)
-                    with lock:
-                        busy_statuses[status] += 1
+        def keep_busy(client: str, lane: int) -> None:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                status = post(port, TRIVIAL.replace("{n}", f"{client} {lane} {n}"), client, timeout + 30)
+                with lock:
+                    busy_statuses[status] += 1
 
-            threads = [
-                threading.Thread(target=keep_busy, args=(f"127.0.0.{20 + i}", lane), daemon=True) for i in range(busy) for lane in range(2)
-            ]
-            for t in threads:
-                t.start()
-            time.sleep(2.0)  # saturated
-            legit = timed(port, LEGIT, "127.0.0.3", timeout + 30)
-            shorts = [timed(port, TRIVIAL.replace("{n}", f"after {n}"), "127.0.0.3", timeout + 30) for n in range(4)]
-            stop.set()
-            for t in threads:
-                t.join(timeout + 35)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        threads = [
+            threading.Thread(target=keep_busy, args=(f"127.0.0.{20 + i}", lane), daemon=True) for i in range(busy) for lane in range(2)
+        ]
+        for t in threads:
+            t.start()
+        time.sleep(2.0)  # saturated
+        legit = timed(port, LEGIT, "127.0.0.3", timeout + 30)
+        shorts = [timed(port, TRIVIAL.replace("{n}", f"after {n}"), "127.0.0.3", timeout + 30) for n in range(4)]
+        stop.set()
+        for t in threads:
+            t.join(timeout + 35)
     print(
         f"{label:10s} legit query {legit[0]} in {legit[1]:.1f} s; then 4 short: statuses {[s for s, _ in shorts]}  "
         f"waits {', '.join(f'{w:.1f}' for _, w in shorts)} s  worst wait {max(w for _, w in shorts):.1f} s  "

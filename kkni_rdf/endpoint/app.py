@@ -51,9 +51,15 @@ log = logging.getLogger("kkni.endpoint")
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+#: uvicorn's message when it cancels the requests still running at the end of a graceful shutdown
+SHUTDOWN = "timeout graceful shutdown exceeded"
+
+
 class RequestLog:
     """Logs method, path, status and time of each request: the path only, never the query string
-    or body (which carry query texts) unless --log-queries. Plain ASGI, for speed."""
+    or body (which carry query texts) unless --log-queries. Plain ASGI, for speed. Outermost: an
+    answer still unfinished when ``--shutdown-seconds`` runs out (uvicorn cancels its task with
+    ``SHUTDOWN``) is a JSON 503 ``stopping`` here; any other cancellation goes on as it came."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -70,38 +76,13 @@ class RequestLog:
                 status[0] = message["status"]
             await send(message)
 
-        await self.app(scope, receive, sending)
-        log.info("%s %s %d %.1f ms", scope["method"], loggable(scope["path"]), status[0], (time.perf_counter() - start) * 1000)
-
-
-class Stopping:
-    """An answer still unfinished when ``--shutdown-seconds`` runs out is a JSON 503 ``stopping`` (with
-    Retry-After), not uvicorn's bare 500 and a traceback: uvicorn cancels the requests' tasks with this
-    message (``Server.shutdown``); any other cancellation goes on as it came."""
-
-    SHUTDOWN = "timeout graceful shutdown exceeded"  # uvicorn's message in the cancellation
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
             await self.app(scope, receive, sending)
-        except asyncio.CancelledError as exc:
-            if started or not any(self.SHUTDOWN in str(arg) for arg in exc.args):
+        except asyncio.CancelledError as exc:  # an answer unfinished when --shutdown-seconds ran out
+            if status[0] or not any(SHUTDOWN in str(arg) for arg in exc.args):
                 raise
-            log.warning("stopping: %s %s answered 503, unfinished at the shutdown bound", scope["method"], loggable(scope["path"]))
-            await respond(errors.stopping())(scope, receive, send)
+            await respond(errors.stopping())(scope, receive, sending)  # not uvicorn's bare 500 and a traceback
+        log.info("%s %s %d %.1f ms", scope["method"], loggable(scope["path"]), status[0], (time.perf_counter() - start) * 1000)
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\xa0\u2028\u2029]")
@@ -504,8 +485,7 @@ def create_app(config: EndpointConfig | None = None) -> FastAPI:
         allow_headers=["Accept", "Content-Type"],
         max_age=86400,
     )
-    app.add_middleware(Stopping)  # an answer unfinished at the shutdown bound: 503 stopping
-    app.add_middleware(RequestLog)  # outermost: the log sees every answer
+    app.add_middleware(RequestLog)  # outermost: the log sees every answer (and answers 503 stopping at the shutdown bound)
     app.mount("/assets/vendor", StaticFiles(directory=assets.vendor_dir(), check_dir=False), name="vendor")  # YASGUI, Swagger UI
     app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
     app.include_router(web.router)  # the query page, pages for browsers, /docs, /findings, /check: before the catch-all
